@@ -1,0 +1,1 @@
+"""aidc domain model: the scenario schema and the Pyomo formulation."""

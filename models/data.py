@@ -1,0 +1,410 @@
+"""Planning data: parameters in model units and sparse index sets, built once from the inputs.
+
+Model units keep the constraint matrix well conditioned:
+
+====================  =========================================
+quantity              unit
+====================  =========================================
+tokens                Mtok/s (rates), Mtok (amounts)
+accelerators          thousands of accelerators ("k-accel")
+network ports         thousands of ports ("k-port")
+racks                 thousands of racks ("k-rack")
+power                 MW;  energy MWh
+money                 $M (millions of US dollars)
+emissions             tCO2
+====================  =========================================
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from models.inputs import ScenarioInputs
+
+CLIMATE_PUE_COLUMN = {"cold": "pue_cold", "temperate": "pue_temperate", "hot": "pue_hot"}
+SECONDS_PER_HOUR = 3600.0
+
+
+def capital_recovery_factor(rate: float, life_years: float) -> float:
+    """Annuity per dollar of capex over ``life_years`` at ``rate`` (1/year)."""
+    if rate == 0.0:
+        return 1.0 / life_years
+    return rate / (1.0 - (1.0 + rate) ** -life_years)
+
+
+def default_slices() -> pd.DataFrame:
+    """A typical day of 24 hourly slices, each standing for 365 hours of the year."""
+    hours = np.arange(24)
+    return pd.DataFrame(
+        {"slice": hours, "day": 0, "hour": hours, "hours": 365.0, "cooling_load": 1.0, "source": "default"}
+    )
+
+
+def accelerators_per_rack(unit_accels: int, max_per_rack: int, kw_per_accel: float, rack_kw: float) -> int:
+    """Accelerators one rack holds under a cooling design: whole purchase units within the
+    rack's power limit and the form factor; 0 when not even one unit fits."""
+    units_by_power = int(np.floor(rack_kw / (kw_per_accel * unit_accels) + 1e-9))
+    if unit_accels >= max_per_rack:
+        # the purchase unit is a rack (or more): it fits only if its whole power fits
+        return unit_accels if units_by_power >= 1 else 0
+    units_by_form = max_per_rack // unit_accels
+    return min(units_by_power, units_by_form) * unit_accels
+
+
+@dataclass
+class PlanningData:
+    """Everything the formulation needs, as plain dicts keyed by index tuples."""
+
+    name: str
+    years: list[int]
+    base_year: int
+    slices: list[int]
+    sites: list[str]
+    accelerators: list[str]
+    coolings: list[str]
+    interconnects: list[str]
+    regions: list[str]
+    workloads: list[str]
+    integer_units: bool
+    allow_cooling_mix: bool
+
+    year_weight: dict[int, float]  # calendar years each modelled year stands for
+    discount: dict[int, float]  # discount factor of a year
+    slice_hours: dict[int, float]  # hours per year a slice stands for
+    slice_day: dict[int, int]
+    days: list[int]
+
+    # accelerators
+    accel_unit_k: dict[str, float]  # k-accel per purchase unit
+    accel_life: dict[str, int]
+    accel_first_year: dict[str, int]
+    accel_annual_cost: dict[str, float]  # $M per k-accel per year (annuity + fixed O&M)
+    accel_annual_factor: dict[str, float]  # annuity + fixed O&M per $ of price (1/year)
+    accel_price: dict[str, float]  # $M per k-accel (overnight)
+    accel_idle_mw: dict[str, float]  # MW per installed k-accel
+    accel_dynamic_mw: dict[str, float]  # MW per busy k-accel above idle
+    accel_ports: dict[str, float]  # k-port per k-accel
+    throughput: dict[tuple[str, str], float]  # Mtok/s per busy k-accel, by (a, k)
+    accels_per_rack: dict[tuple[str, str], int]  # by (a, c)
+    copper_share: dict[tuple[str, str], float]  # most copper ports / all ports, by (a, c)
+    supply_cap: dict[tuple[str, int], float]  # k-accel delivered, by (a, year)
+
+    # cooling and sites
+    cooling_annual_cost: dict[str, float]  # $M per MW IT per year
+    cooling_capex: dict[str, float]  # $M per MW IT
+    pue: dict[tuple[str, str, int], float]  # by (c, s, h)
+    site_fixed_cost: dict[str, float]  # $M per year open
+    facility_annual_cost: dict[str, float]  # $M per MW IT per year
+    facility_capex: dict[str, float]  # $M per MW IT
+    floor_krack: dict[str, float]
+    grid_mw: dict[tuple[str, int], float]
+    site_max_it_mw: dict[str, float]  # big-M: IT MW the best-case grid connection can feed
+
+    # network
+    port_annual_cost: dict[str, float]  # $M per k-port per year
+    port_mw: dict[str, float]  # MW per k-port
+    copper_links: list[str]
+    link_first_year: dict[str, int]
+
+    # electricity
+    supply_options: list[tuple[str, str]]  # (s, e)
+    supply_price: dict[tuple[str, str], float]  # catalog $/MWh by (s, e)
+    energy_price: dict[tuple[str, str, int], float]  # $/MWh by (s, e, h)
+    ppa_available_mw: dict[tuple[str, str, int], float]  # MW by (s, e, h), PPAs only
+    carbon_t_per_mwh: dict[tuple[str, str], float]
+    carbon_price: dict[int, float]  # $/t by year
+    carbon_cap: dict[int, float]  # t by year
+    capex_budget: dict[int, float]  # $M by year
+
+    # demand and delivery
+    demand: dict[tuple[str, str, int, int], float]  # Mtok/s by (r, k, y, h)
+    deferrable: dict[str, bool]
+    routes: list[tuple[str, str, str]]  # (s, r, k) within the latency bound
+    delivery_cost: dict[tuple[str, str], float]  # $/Mtok by (s, r)
+    unserved_penalty: float  # $/Mtok
+
+    # sparse index sets
+    site_accel_cooling: list[tuple[str, str, str]] = field(default_factory=list)
+    site_accel_workload: list[tuple[str, str, str]] = field(default_factory=list)
+
+    def mtok_per_rate(self, h: int) -> float:
+        """Mtok per year carried by 1 Mtok/s in slice ``h``."""
+        return self.slice_hours[h] * SECONDS_PER_HOUR
+
+    def alive(self, a: str, vintage: int, year: int) -> bool:
+        """Whether accelerators of type ``a`` bought in ``vintage`` still serve in ``year``."""
+        return vintage <= year < vintage + self.accel_life[a]
+
+
+def _year_weights(years: list[int]) -> dict[int, float]:
+    """Each modelled year stands for the calendar years until the next one (last: same gap)."""
+    if len(years) == 1:
+        return {years[0]: 1.0}
+    gaps = [b - a for a, b in zip(years, years[1:], strict=False)]
+    return {year: float(gap) for year, gap in zip(years, gaps + [gaps[-1]], strict=True)}
+
+
+def _forward_filled_grid(grid: pd.DataFrame, sites: list[str], years: list[int]) -> dict[tuple[str, int], float]:
+    """Grid MW by (site, year): the latest row at or before the year; 0 before the first row."""
+    result: dict[tuple[str, int], float] = {}
+    for site in sites:
+        rows = grid[grid["site"] == site].sort_values("year")
+        for year in years:
+            known = rows[rows["year"] <= year]
+            result[site, year] = float(known["grid_mw"].iloc[-1]) if len(known) else 0.0
+    return result
+
+
+def _profile_lookup(inputs: ScenarioInputs, slices: pd.DataFrame) -> dict[str, dict[int, float]]:
+    profiles = inputs.table("profiles")
+    lookup = {"flat": {int(h): 1.0 for h in slices["slice"]}}
+    for name, group in profiles.groupby("profile"):
+        lookup[str(name)] = dict(zip(group["slice"].astype(int), group["value"].astype(float), strict=True))
+    return lookup
+
+
+def _rotated_shape(
+    profile: dict[int, float], slices: pd.DataFrame, utc_offset: int
+) -> dict[int, float]:
+    """A local-time load profile seen in UTC slices, normalised to a weighted mean of 1 per day."""
+    by_day_hour = {(int(d), int(u)): int(h) for h, d, u in slices[["slice", "day", "hour"]].itertuples(index=False)}
+    shape = {}
+    for h, d, u in slices[["slice", "day", "hour"]].itertuples(index=False):
+        local = by_day_hour.get((int(d), (int(u) + utc_offset) % 24), int(h))
+        shape[int(h)] = profile[local]
+    normalised = {}
+    for _, day_slices in slices.groupby("day"):
+        hours = day_slices["hours"].to_numpy(float)
+        ids = day_slices["slice"].astype(int).tolist()
+        values = np.array([shape[h] for h in ids])
+        mean = float(values @ hours / hours.sum())
+        for h, value in zip(ids, values, strict=True):
+            normalised[h] = float(value / mean) if mean > 0 else 0.0
+    return normalised
+
+
+def prepare(inputs: ScenarioInputs) -> PlanningData:
+    """Turn validated inputs into model-unit parameters and sparse index sets."""
+    cfg = inputs.config
+    years = list(cfg.years)
+    discount_rate = cfg.wacc if cfg.discount_rate is None else cfg.discount_rate
+    slices = inputs.tables.get("slices")
+    slices = default_slices() if slices is None else slices.sort_values("slice").reset_index(drop=True)
+    slice_ids = [int(h) for h in slices["slice"]]
+    slice_hours = dict(zip(slice_ids, slices["hours"].astype(float), strict=True))
+    slice_day = dict(zip(slice_ids, slices["day"].astype(int), strict=True))
+    profiles = _profile_lookup(inputs, slices)
+
+    acc = inputs.table("accelerators").set_index("accelerator")
+    wl = inputs.table("workloads").set_index("workload")
+    cool = inputs.table("cooling").set_index("cooling")
+    ic = inputs.table("interconnect").set_index("interconnect")
+    sites = inputs.table("sites").set_index("site")
+    regions = inputs.table("regions").set_index("region")
+    supply = inputs.table("supply")
+    latency = inputs.table("latency")
+    demand_rows = inputs.table("demand")
+    tput_rows = inputs.table("throughput")
+
+    rate = cfg.wacc
+    accel_price = {a: float(acc.at[a, "price_usd_per_accel"]) / 1000.0 for a in acc.index}
+    accel_factor = {
+        a: capital_recovery_factor(rate, acc.at[a, "lifetime_years"]) + float(acc.at[a, "fom_fraction_per_year"])
+        for a in acc.index
+    }
+    accel_annual = {a: accel_price[a] * accel_factor[a] for a in acc.index}
+    cooling_capex = {c: float(cool.at[c, "capex_usd_per_kw_it"]) / 1000.0 for c in cool.index}
+    facility_capex = {s: float(sites.at[s, "facility_capex_usd_per_kw_it"]) / 1000.0 for s in sites.index}
+
+    apr = {
+        (a, c): accelerators_per_rack(
+            int(acc.at[a, "accels_per_unit"]),
+            int(acc.at[a, "max_accels_per_rack"]),
+            float(acc.at[a, "power_kw_per_accel"]),
+            float(cool.at[c, "max_kw_per_rack"]),
+        )
+        for a in acc.index
+        for c in cool.index
+    }
+    compatible = {
+        (a, c)
+        for (a, c), per_rack in apr.items()
+        if per_rack > 0 and not (acc.at[a, "liquid_required"] and cool.at[c, "kind"] != "liquid")
+    }
+    copper_share = {
+        (a, c): min(1.0, apr[a, c] / float(acc.at[a, "network_group_accels"])) for (a, c) in compatible
+    }
+
+    def allowed_at(site: str) -> set[str]:
+        spec = sites.at[site, "allowed_accelerators"]
+        return set(acc.index) if spec == "*" else set(spec.split(";")) & set(acc.index)
+
+    site_accel_cooling = [
+        (s, a, c) for s in sites.index for a in sorted(allowed_at(s)) for c in cool.index if (a, c) in compatible
+    ]
+    throughput = {
+        (row.accelerator, row.workload): float(row.tokens_per_s_per_accel) / 1000.0
+        for row in tput_rows.itertuples(index=False)
+        if row.accelerator in acc.index and row.workload in wl.index
+    }
+    installable = {(s, a) for s, a, _ in site_accel_cooling}
+    site_accel_workload = sorted(
+        (s, a, k) for (s, a) in installable for k in wl.index if (a, k) in throughput
+    )
+
+    pue = {}
+    for c in cool.index:
+        for s in sites.index:
+            zone_pue = float(cool.at[c, CLIMATE_PUE_COLUMN[sites.at[s, "climate"]]])
+            for h, load in zip(slice_ids, slices["cooling_load"].astype(float), strict=True):
+                pue[c, s, h] = 1.0 + (zone_pue - 1.0) * load
+
+    grid_mw = _forward_filled_grid(inputs.table("grid"), list(sites.index), years)
+    site_max_it = {
+        s: max(grid_mw[s, y] for y in years) / min(pue[c, s, h] for c in cool.index for h in slice_ids)
+        for s in sites.index
+    }
+
+    energy_price, ppa_available, carbon_rate = {}, {}, {}
+    for row in supply.itertuples(index=False):
+        shape = profiles[row.profile]
+        carbon_rate[row.site, row.option] = float(row.carbon_kg_per_mwh) / 1000.0
+        for h in slice_ids:
+            if row.kind == "grid":
+                energy_price[row.site, row.option, h] = float(row.price_usd_per_mwh) * shape[h]
+            else:
+                energy_price[row.site, row.option, h] = float(row.price_usd_per_mwh)
+                ppa_available[row.site, row.option, h] = float(row.cap_mw) * shape[h]
+
+    demand = _demand_by_slice(inputs, demand_rows, wl, regions, slices, profiles, years)
+    bounds = {k: float(wl.at[k, "latency_ms_max"]) for k in wl.index}
+    demanded_pairs = {(r, k) for (r, k, _, _), value in demand.items() if value > 0}
+    routes = sorted(
+        (row.site, row.region, k)
+        for row in latency.itertuples(index=False)
+        for k in wl.index
+        if row.latency_ms <= bounds[k] and (row.region, k) in demanded_pairs and row.site in sites.index
+    )
+    delivery = {
+        (row.site, row.region): float(row.delivery_usd_per_mtok) for row in latency.itertuples(index=False)
+    }
+
+    carbon_price = (
+        {y: float(cfg.carbon_price_usd_per_t) for y in years}
+        if isinstance(cfg.carbon_price_usd_per_t, float | int)
+        else {y: float(cfg.carbon_price_usd_per_t.get(y, 0.0)) for y in years}
+    )
+    caps = inputs.table("supply_caps")
+    supply_cap = {
+        (row.accelerator, int(row.year)): float(row.max_accels) / 1000.0
+        for row in caps.itertuples(index=False)
+        if row.accelerator in acc.index and int(row.year) in years
+    }
+
+    return PlanningData(
+        name=cfg.name,
+        years=years,
+        base_year=years[0],
+        slices=slice_ids,
+        sites=list(sites.index),
+        accelerators=list(acc.index),
+        coolings=list(cool.index),
+        interconnects=list(ic.index),
+        regions=list(regions.index),
+        workloads=list(wl.index),
+        integer_units=cfg.integer_units,
+        allow_cooling_mix=cfg.allow_cooling_mix,
+        year_weight=_year_weights(years),
+        discount={y: (1.0 + discount_rate) ** -(y - years[0]) for y in years},
+        slice_hours=slice_hours,
+        slice_day=slice_day,
+        days=sorted(set(slice_day.values())),
+        accel_unit_k={a: int(acc.at[a, "accels_per_unit"]) / 1000.0 for a in acc.index},
+        accel_life={a: int(acc.at[a, "lifetime_years"]) for a in acc.index},
+        accel_first_year={a: int(acc.at[a, "first_year"]) for a in acc.index},
+        accel_annual_cost=accel_annual,
+        accel_annual_factor=accel_factor,
+        accel_price=accel_price,
+        accel_idle_mw={a: float(acc.at[a, "idle_fraction"] * acc.at[a, "power_kw_per_accel"]) for a in acc.index},
+        accel_dynamic_mw={
+            a: float((1.0 - acc.at[a, "idle_fraction"]) * acc.at[a, "power_kw_per_accel"]) for a in acc.index
+        },
+        accel_ports={a: float(acc.at[a, "scaleout_ports_per_accel"]) for a in acc.index},
+        throughput=throughput,
+        accels_per_rack={key: value for key, value in apr.items() if key in compatible},
+        copper_share=copper_share,
+        supply_cap=supply_cap,
+        cooling_annual_cost={
+            c: cooling_capex[c]
+            * (capital_recovery_factor(rate, cool.at[c, "lifetime_years"]) + cool.at[c, "fom_fraction_per_year"])
+            for c in cool.index
+        },
+        cooling_capex=cooling_capex,
+        pue=pue,
+        site_fixed_cost={s: float(sites.at[s, "fixed_cost_usd_per_year"]) / 1e6 for s in sites.index},
+        facility_annual_cost={
+            s: facility_capex[s]
+            * (
+                capital_recovery_factor(rate, sites.at[s, "facility_lifetime_years"])
+                + sites.at[s, "facility_fom_fraction_per_year"]
+            )
+            for s in sites.index
+        },
+        facility_capex=facility_capex,
+        floor_krack={s: float(sites.at[s, "floor_racks"]) / 1000.0 for s in sites.index},
+        grid_mw=grid_mw,
+        site_max_it_mw=site_max_it,
+        port_annual_cost={
+            n: float(ic.at[n, "cost_usd_per_port"]) / 1000.0 * capital_recovery_factor(rate, ic.at[n, "lifetime_years"])
+            for n in ic.index
+        },
+        port_mw={n: float(ic.at[n, "power_w_per_port"]) / 1000.0 for n in ic.index},
+        copper_links=[n for n in ic.index if ic.at[n, "medium"] == "copper"],
+        link_first_year={n: int(ic.at[n, "first_year"]) for n in ic.index},
+        supply_options=[(row.site, row.option) for row in supply.itertuples(index=False)],
+        supply_price={(row.site, row.option): float(row.price_usd_per_mwh) for row in supply.itertuples(index=False)},
+        energy_price=energy_price,
+        ppa_available_mw=ppa_available,
+        carbon_t_per_mwh=carbon_rate,
+        carbon_price=carbon_price,
+        carbon_cap={y: float(v) for y, v in cfg.carbon_cap_t.items() if y in years},
+        capex_budget={y: float(v) / 1e6 for y, v in cfg.capex_budget_usd.items() if y in years},
+        demand=demand,
+        deferrable={k: bool(wl.at[k, "deferrable"]) for k in wl.index},
+        routes=routes,
+        delivery_cost=delivery,
+        unserved_penalty=float(cfg.unserved_penalty_usd_per_mtok),
+        site_accel_cooling=site_accel_cooling,
+        site_accel_workload=site_accel_workload,
+    )
+
+
+def _demand_by_slice(
+    inputs: ScenarioInputs,
+    demand_rows: pd.DataFrame,
+    wl: pd.DataFrame,
+    regions: pd.DataFrame,
+    slices: pd.DataFrame,
+    profiles: dict[str, dict[int, float]],
+    years: list[int],
+) -> dict[tuple[str, str, int, int], float]:
+    """Mtok/s by (region, workload, year, slice): daily volume spread by the local load shape."""
+    cfg = inputs.config
+    demand: dict[tuple[str, str, int, int], float] = {}
+    shapes: dict[tuple[str, str], dict[int, float]] = {}
+    for row in demand_rows.itertuples(index=False):
+        if row.year not in years or row.region not in regions.index or row.workload not in wl.index:
+            continue
+        key = (row.region, row.workload)
+        if key not in shapes:
+            offset = int(regions.at[row.region, "utc_offset_h"])
+            shapes[key] = _rotated_shape(profiles[wl.at[row.workload, "load_profile"]], slices, offset)
+        scale = cfg.demand_scale * cfg.workload_demand_scale.get(row.workload, 1.0)
+        average = float(row.tokens_per_day_billion) * 1e9 / 86400.0 / 1e6 * scale  # Mtok/s
+        for h, factor in shapes[key].items():
+            if average * factor > 0:
+                demand[row.region, row.workload, int(row.year), h] = average * factor
+    return demand

@@ -1,0 +1,29 @@
+"""Assemble the whole model: each concern adds its variables, constraints and cost terms."""
+
+from __future__ import annotations
+
+import pyomo.environ as pyo
+
+from models.data import PlanningData
+from models.formulation.compute import add_compute
+from models.formulation.cooling import add_cooling
+from models.formulation.core import add_objective, create_model
+from models.formulation.demand import add_demand
+from models.formulation.network import add_network
+from models.formulation.policy import add_capex_budget
+from models.formulation.power import add_power
+from models.formulation.sites import add_sites
+
+
+def build_model(data: PlanningData) -> pyo.ConcreteModel:
+    """The Pyomo model of a scenario (order matters: later concerns use earlier variables)."""
+    m = create_model(data)
+    add_sites(m)
+    add_compute(m)
+    add_cooling(m)
+    add_network(m)
+    add_power(m)
+    add_demand(m)
+    add_capex_budget(m)
+    add_objective(m)
+    return m

@@ -1,0 +1,112 @@
+"""Compute: accelerators bought by vintage, kept for their life, kept busy to serve tokens.
+
+    installed[s,a,c,y] = sum_{v alive in y} unit_a * buy[s,a,c,v]         (k-accel)
+    busy[s,a,c,y,h] <= installed[s,a,c,y]
+    sum_k produced[s,a,k,y,h] / throughput[a,k] <= sum_c busy[s,a,c,y,h]
+    sum_{s,c} unit_a * buy[s,a,c,v] <= supply cap[a,v]
+    cost: (annuity + fixed O&M) x price x installed
+``buy`` counts purchase units (servers or racks): integer unless relaxed.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pyomo.environ as pyo
+
+from models.data import PlanningData
+
+
+def build_compute_sets(m: pyo.ConcreteModel) -> None:
+    """Sparse index sets of accelerator decisions, built once from the data."""
+    data: PlanningData = m.data
+    sac = data.site_accel_cooling
+    m.SACV = pyo.Set(
+        initialize=[(s, a, c, v) for s, a, c in sac for v in data.years if v >= data.accel_first_year[a]],
+        dimen=4,
+        ordered=True,
+    )
+    vintages: dict[tuple, list[int]] = defaultdict(list)
+    for s, a, c, v in m.SACV:
+        for y in data.years:
+            if data.alive(a, v, y):
+                vintages[s, a, c, y].append(v)
+    m.vintages_alive = dict(vintages)
+    m.SACY = pyo.Set(initialize=sorted(vintages), dimen=4, ordered=True)
+    m.SACYH = pyo.Set(initialize=[(s, a, c, y, h) for s, a, c, y in m.SACY for h in data.slices], dimen=5, ordered=True)
+    live_site_accel_year = {(s, a, y) for s, a, _, y in m.SACY}
+    m.SAKYH = pyo.Set(
+        initialize=[
+            (s, a, k, y, h)
+            for s, a, k in data.site_accel_workload
+            for y in data.years
+            if (s, a, y) in live_site_accel_year
+            for h in data.slices
+        ],
+        dimen=5,
+        ordered=True,
+    )
+
+
+def _unit_bound(data: PlanningData, s: str, a: str, c: str) -> float:
+    """Most purchase units the site could ever hold: its floor space, and the idle power
+    of what is installed within its largest IT capacity (a valid big-M, never a guess)."""
+    by_floor = data.floor_krack[s] * data.accels_per_rack[a, c] / data.accel_unit_k[a]
+    idle = data.accel_idle_mw[a]
+    by_power = data.site_max_it_mw[s] / (idle * data.accel_unit_k[a]) if idle > 0 else by_floor
+    return float(max(0.0, min(by_floor, by_power)))
+
+
+def add_compute(m: pyo.ConcreteModel) -> None:
+    data: PlanningData = m.data
+    build_compute_sets(m)
+    domain = pyo.NonNegativeIntegers if data.integer_units else pyo.NonNegativeReals
+    m.units_bought = pyo.Var(
+        m.SACV, domain=domain, bounds=lambda m, s, a, c, v: (0, _floor_if(data, _unit_bound(data, s, a, c)))
+    )
+    m.busy = pyo.Var(m.SACYH, domain=pyo.NonNegativeReals)
+    m.produced = pyo.Var(m.SAKYH, domain=pyo.NonNegativeReals)
+    m.accel_price_annual = pyo.Param(
+        data.accelerators, initialize=data.accel_annual_cost, mutable=True, within=pyo.Reals
+    )
+    m.busy_within_installed = pyo.Constraint(m.SACYH, rule=_busy_within_installed)
+    by_site_accel = defaultdict(list)
+    for s, a, k, y, h in m.SAKYH:
+        by_site_accel[s, a, y, h].append(k)
+    coolings = defaultdict(list)
+    for s, a, c, y in m.SACY:
+        coolings[s, a, y].append(c)
+    m.SAYH = pyo.Set(initialize=sorted(by_site_accel), dimen=4, ordered=True)
+    m.throughput_limit = pyo.Constraint(
+        m.SAYH,
+        rule=lambda m, s, a, y, h: pyo.quicksum(
+            m.produced[s, a, k, y, h] * (1.0 / data.throughput[a, k]) for k in by_site_accel[s, a, y, h]
+        )
+        <= pyo.quicksum(m.busy[s, a, c, y, h] for c in coolings[s, a, y]),
+    )
+    caps = [(a, v) for (a, v) in data.supply_cap]
+    buys_by_vintage = defaultdict(list)
+    for s, a, c, v in m.SACV:
+        buys_by_vintage[a, v].append((s, a, c, v))
+    m.supply_limit = pyo.Constraint(
+        caps,
+        rule=lambda m, a, v: pyo.quicksum(data.accel_unit_k[a] * m.units_bought[i] for i in buys_by_vintage[a, v])
+        <= data.supply_cap[a, v],
+    )
+    for s, a, c, y in m.SACY:
+        m.ledger.add("accelerators", y, m.accel_price_annual[a] * installed(m, s, a, c, y), site=s)
+
+
+def _floor_if(data: PlanningData, bound: float) -> float:
+    return float(int(bound + 1e-9)) if data.integer_units else bound
+
+
+def installed(m: pyo.ConcreteModel, s: str, a: str, c: str, y: int):
+    """Accelerators in service (k-accel) at site s, type a, cooling c, in year y."""
+    vintages = m.vintages_alive.get((s, a, c, y), [])
+    unit = m.data.accel_unit_k[a]
+    return pyo.quicksum(unit * m.units_bought[s, a, c, v] for v in vintages)
+
+
+def _busy_within_installed(m, s, a, c, y, h):
+    return m.busy[s, a, c, y, h] <= installed(m, s, a, c, y)

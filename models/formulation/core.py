@@ -1,0 +1,81 @@
+"""The shared skeleton every concern module adds to: index sets and the annual cost ledger."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pyomo.environ as pyo
+
+from models.data import PlanningData
+
+COST_COMPONENTS = (
+    "accelerators",
+    "facility",
+    "cooling",
+    "interconnect",
+    "energy",
+    "delivery",
+    "carbon",
+    "unserved_penalty",
+)
+"""Components of the annual cost ($M per year); the objective discounts their sum."""
+
+
+class CostLedger:
+    """Collects cost terms ($M per year) by component, year and site (None: not site-bound)
+    from every concern module; reports read it back to split costs by site."""
+
+    def __init__(self, years: list[int]):
+        self.terms: dict[tuple[str, int], list] = defaultdict(list)
+        self.by_site: dict[tuple[str, int, str | None], list] = defaultdict(list)
+        self.years = years
+
+    def add(self, component: str, year: int, expression, site: str | None = None) -> None:
+        """Add a linear expression in $M per year to ``component`` in ``year`` (at ``site``)."""
+        if component not in COST_COMPONENTS:
+            raise KeyError(f"unknown cost component {component!r}")
+        self.terms[component, year].append(expression)
+        self.by_site[component, year, site].append(expression)
+
+    def total(self, component: str, year: int):
+        return pyo.quicksum(self.terms.get((component, year), []))
+
+
+def create_model(data: PlanningData) -> pyo.ConcreteModel:
+    """An empty model holding the data, the base index sets and the cost ledger."""
+    m = pyo.ConcreteModel(name=f"aidc:{data.name}")
+    m.data = data
+    m.ledger = CostLedger(data.years)
+    m.Y = pyo.Set(initialize=data.years, ordered=True)
+    m.H = pyo.Set(initialize=data.slices, ordered=True)
+    m.S = pyo.Set(initialize=data.sites, ordered=True)
+    m.C = pyo.Set(initialize=data.coolings, ordered=True)
+    m.SC = pyo.Set(initialize=[(s, c) for s in data.sites for c in data.coolings], dimen=2, ordered=True)
+    m.SY = pyo.Set(initialize=[(s, y) for s in data.sites for y in data.years], dimen=2, ordered=True)
+    m.SCY = pyo.Set(
+        initialize=[(s, c, y) for s in data.sites for c in data.coolings for y in data.years], dimen=3, ordered=True
+    )
+    return m
+
+
+def previous_year(data: PlanningData, year: int) -> int | None:
+    """The modelled year before ``year`` (None for the first)."""
+    position = data.years.index(year)
+    return data.years[position - 1] if position > 0 else None
+
+
+def add_objective(m: pyo.ConcreteModel) -> None:
+    """Minimise discounted total cost: sum over years of discount x years represented x annual cost."""
+    data: PlanningData = m.data
+    m.COMPONENTS = pyo.Set(initialize=COST_COMPONENTS, ordered=True)
+    m.annual_cost = pyo.Expression(
+        m.COMPONENTS, m.Y, rule=lambda m, component, y: m.ledger.total(component, y)
+    )
+    m.total_cost = pyo.Objective(
+        expr=pyo.quicksum(
+            data.discount[y] * data.year_weight[y] * m.annual_cost[component, y]
+            for component in COST_COMPONENTS
+            for y in data.years
+        ),
+        sense=pyo.minimize,
+    )

@@ -1,0 +1,33 @@
+"""Policy limits: a capital budget per year (overnight spend on accelerators, facility and cooling).
+
+    sum price_a * unit_a * buy[.,a,.,y] + facility capex * new MW + cooling capex * new MW <= budget[y]
+(The carbon cap lives with emissions in the power module.)
+"""
+
+from __future__ import annotations
+
+import pyomo.environ as pyo
+
+from models.data import PlanningData
+from models.formulation.core import previous_year
+
+
+def add_capex_budget(m: pyo.ConcreteModel) -> None:
+    data: PlanningData = m.data
+
+    def new_capacity(m, s, c, y):
+        before = previous_year(data, y)
+        return m.it_capacity[s, c, y] - (m.it_capacity[s, c, before] if before is not None else 0.0)
+
+    def budget(m, y):
+        accelerators = pyo.quicksum(
+            data.accel_price[a] * data.accel_unit_k[a] * m.units_bought[s, a, c, v]
+            for s, a, c, v in m.SACV
+            if v == y
+        )
+        buildings = pyo.quicksum(
+            (data.facility_capex[s] + data.cooling_capex[c]) * new_capacity(m, s, c, y) for s, c in m.SC
+        )
+        return accelerators + buildings <= data.capex_budget[y]
+
+    m.capex_budget = pyo.Constraint(list(data.capex_budget), rule=budget)

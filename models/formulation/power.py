@@ -1,0 +1,94 @@
+"""Power and energy: IT load, facility load through PUE, grid connection, supply options.
+
+    it[s,c,y,h] = sum_a idle_a * installed + dynamic_a * busy + port power      (MW)
+    it[s,c,y,h] <= cap[s,c,y]
+    sum_e bought[s,e,y,h] = sum_c PUE[c,s,h] * it[s,c,y,h]                       (facility MW)
+    sum_e bought[s,e,y,h] <= grid[s,y]                                           (time-to-power)
+    bought[s,ppa,y,h] <= PPA MW cap x availability[h]
+    cost: hours[h] x price[s,e,h] x bought;  carbon: hours x tCO2/MWh x bought x carbon price
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pyomo.environ as pyo
+
+from models.data import PlanningData
+from models.formulation.compute import installed
+from models.formulation.network import network_power_mw
+
+
+def add_power(m: pyo.ConcreteModel) -> None:
+    data: PlanningData = m.data
+    fleets = defaultdict(list)
+    for s, a, c, y in m.SACY:
+        fleets[s, c, y].append(a)
+    m.SCYH_FLEET = pyo.Set(
+        initialize=[(s, c, y, h) for s, c, y in m.SCY_FLEET for h in data.slices], dimen=4, ordered=True
+    )
+    m.it_power = pyo.Expression(
+        m.SCYH_FLEET,
+        rule=lambda m, s, c, y, h: pyo.quicksum(
+            data.accel_idle_mw[a] * installed(m, s, a, c, y) + data.accel_dynamic_mw[a] * m.busy[s, a, c, y, h]
+            for a in fleets[s, c, y]
+        )
+        + network_power_mw(m, s, c, y),
+    )
+    m.it_within_capacity = pyo.Constraint(
+        m.SCYH_FLEET, rule=lambda m, s, c, y, h: m.it_power[s, c, y, h] <= m.it_capacity[s, c, y]
+    )
+
+    options = defaultdict(list)
+    for s, e in data.supply_options:
+        options[s].append(e)
+    m.SEYH = pyo.Set(
+        initialize=[(s, e, y, h) for s, e in data.supply_options for y in data.years for h in data.slices],
+        dimen=4,
+        ordered=True,
+    )
+
+    def supply_bounds(m, s, e, y, h):
+        return (0.0, min(data.grid_mw[s, y], data.ppa_available_mw.get((s, e, h), float("inf"))))
+
+    m.bought = pyo.Var(m.SEYH, domain=pyo.NonNegativeReals, bounds=supply_bounds)
+    m.energy_price = pyo.Param(
+        [(s, e, h) for s, e in data.supply_options for h in data.slices],
+        initialize=data.energy_price,
+        mutable=True,
+        within=pyo.Reals,
+    )
+    m.carbon_price = pyo.Param(m.Y, initialize=data.carbon_price, mutable=True, within=pyo.Reals)
+    cooled = defaultdict(list)
+    for s, c, y, h in m.SCYH_FLEET:
+        cooled[s, y, h].append(c)
+    m.SYH = pyo.Set(initialize=[(s, y, h) for s, y in m.SY for h in data.slices], dimen=3, ordered=True)
+
+    def energy_balance(m, s, y, h):
+        bought = pyo.quicksum(m.bought[s, e, y, h] for e in options[s])
+        facility = pyo.quicksum(data.pue[c, s, h] * m.it_power[s, c, y, h] for c in cooled[s, y, h])
+        if not options[s] and not cooled[s, y, h]:
+            return pyo.Constraint.Skip
+        return bought == facility
+
+    def grid_limit(m, s, y, h):
+        if not options[s]:
+            return pyo.Constraint.Skip
+        return pyo.quicksum(m.bought[s, e, y, h] for e in options[s]) <= data.grid_mw[s, y]
+
+    m.energy_balance = pyo.Constraint(m.SYH, rule=energy_balance)
+    m.grid_limit = pyo.Constraint(m.SYH, rule=grid_limit)
+    emissions = defaultdict(list)
+    for s, e, y, h in m.SEYH:
+        hours = data.slice_hours[h]
+        m.ledger.add("energy", y, hours * 1e-6 * m.energy_price[s, e, h] * m.bought[s, e, y, h], site=s)
+        rate = data.carbon_t_per_mwh[s, e]
+        if rate > 0:
+            emissions[s, y].append(hours * rate * m.bought[s, e, y, h])
+    m.site_emissions_t = pyo.Expression(m.SY, rule=lambda m, s, y: pyo.quicksum(emissions[s, y]))
+    m.emissions_t = pyo.Expression(m.Y, rule=lambda m, y: pyo.quicksum(m.site_emissions_t[s, y] for s in m.S))
+    for s, y in m.SY:
+        m.ledger.add("carbon", y, 1e-6 * m.carbon_price[y] * m.site_emissions_t[s, y], site=s)
+    m.carbon_cap = pyo.Constraint(
+        list(data.carbon_cap), rule=lambda m, y: m.emissions_t[y] <= data.carbon_cap[y]
+    )

@@ -1,0 +1,129 @@
+"""The planner: one scenario, one Pyomo model built once, solved (and re-solved) by HiGHS."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pyomo.environ as pyo
+
+from models.data import PlanningData, prepare
+from models.formulation.build import build_model
+from models.inputs import ScenarioInputs
+from optimizer.loading import load_scenario
+from optimizer.results import PlanResult, extract_result
+from optimizer.solver import HighsSession, SolveOptions, SolveOutcome, raise_if_no_plan
+
+INTEGER_VARIABLES = ("units_bought", "site_open", "cooling_design")
+
+
+class Planner:
+    """Builds the model of a scenario once and solves it; parameters can change between solves.
+
+    >>> planner = Planner.from_file("inputs/scenarios/baseline.yaml")   # doctest: +SKIP
+    >>> result = planner.solve()                                       # doctest: +SKIP
+    >>> result.summary["cost_per_mtok_usd"]                            # doctest: +SKIP
+    """
+
+    def __init__(self, inputs: ScenarioInputs, options: SolveOptions | None = None):
+        self.options = options or SolveOptions()
+        if self.options.relax in ("units", "all"):
+            inputs = inputs.with_config(integer_units=False)
+        self.inputs = inputs
+        started = time.perf_counter()
+        self.data: PlanningData = prepare(inputs)
+        self.prepare_seconds = time.perf_counter() - started
+        started = time.perf_counter()
+        self.model = build_model(self.data)
+        if self.options.relax == "all":
+            for name in ("site_open", "cooling_design"):
+                getattr(self.model, name).domain = pyo.UnitInterval
+        self.build_seconds = time.perf_counter() - started
+        self._session: HighsSession | None = None
+
+    @classmethod
+    def from_file(cls, path: str | Path, options: SolveOptions | None = None, **load_options) -> Planner:
+        return cls(load_scenario(path, **load_options), options)
+
+    @property
+    def session(self) -> HighsSession:
+        """The live HiGHS model (created on first use)."""
+        if self._session is None:
+            self._session = HighsSession(self.model)
+        return self._session
+
+    def export_model(self, path: str | Path) -> None:
+        """Write the exact model handed to HiGHS (``.mps`` or ``.lp``)."""
+        self.session.export(Path(path))
+
+    def has_integers(self) -> bool:
+        return any(
+            not var.is_continuous()
+            for name in INTEGER_VARIABLES
+            for var in getattr(self.model, name).values()
+        )
+
+    def solve(self, options: SolveOptions | None = None) -> PlanResult:
+        """Solve; with integers, also fix them and re-solve the LP for marginal costs."""
+        options = options or self.options
+        session = self.session
+        outcome = session.solve(options, lp=not self.has_integers())
+        raise_if_no_plan(outcome)
+        mip_outcome = outcome
+        duals_available = not self.has_integers()
+        if options.marginal_costs and self.has_integers():
+            outcome = self._resolve_with_integers_fixed(options)
+            duals_available = outcome.status == "optimal"
+        started = time.perf_counter()
+        result = extract_result(
+            self,
+            mip_outcome=mip_outcome,
+            final_outcome=outcome,
+            duals=self._demand_duals() if duals_available else {},
+        )
+        result.timings["extract_seconds"] = time.perf_counter() - started
+        return result
+
+    def _resolve_with_integers_fixed(self, options: SolveOptions) -> SolveOutcome:
+        fixed = []
+        for name in INTEGER_VARIABLES:
+            for var in getattr(self.model, name).values():
+                if not var.is_continuous():
+                    fixed.append((var, var.domain))
+                    value = round(var.value or 0.0)
+                    var.domain = pyo.NonNegativeReals
+                    var.fix(value)
+        try:
+            return self.session.solve(options, lp=True)
+        finally:
+            for var, domain in fixed:
+                var.unfix()
+                var.domain = domain
+
+    def _demand_duals(self) -> dict:
+        constraints = list(self.model.demand_balance.values()) + list(self.model.deferrable_daily_balance.values())
+        if not constraints:
+            return {}
+        return self.session.duals(constraints)
+
+    def set_energy_price(self, site: str, option: str, usd_per_mwh: float) -> None:
+        """Change a supply option's price (its time-of-use shape kept); no rebuild."""
+        base = self.data.supply_price[site, option]
+        for h in self.data.slices:
+            shape = self.data.energy_price[site, option, h] / base if base else 1.0
+            self.model.energy_price[site, option, h] = usd_per_mwh * shape
+
+    def scale_demand(self, factor: float, region: str | None = None, workload: str | None = None) -> None:
+        """Multiply demand (optionally of one region and/or workload) by ``factor``; no rebuild."""
+        for (r, k, y, h), param in self.model.demand.items():
+            if (region is None or r == region) and (workload is None or k == workload):
+                param.set_value(self.data.demand.get((r, k, y, h), 0.0) * factor)
+
+    def set_accelerator_price(self, accelerator: str, usd_per_accel: float) -> None:
+        """Change an accelerator's purchase price; its annual cost follows; no rebuild."""
+        factor = self.data.accel_annual_factor[accelerator]
+        self.model.accel_price_annual[accelerator] = usd_per_accel / 1000.0 * factor
+
+    def set_carbon_price(self, usd_per_t: float) -> None:
+        for y in self.data.years:
+            self.model.carbon_price[y] = usd_per_t

@@ -1,0 +1,20 @@
+"""aidc reduced to capacitated facility location reproduces OR-Library's published optima."""
+
+from __future__ import annotations
+
+import pytest
+
+from optimizer.planner import Planner
+from optimizer.solver import SolveOptions
+from tests.orlib import PUBLISHED_OPTIMA, write_instance
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(PUBLISHED_OPTIMA))
+def test_published_optimum(name, tmp_path):
+    path = write_instance(name, tmp_path)
+    planner = Planner.from_file(path, SolveOptions(mip_gap=1e-9, marginal_costs=False))
+    result = planner.solve()
+    assert result.summary["mip_status"] == "optimal"
+    assert result.summary["tokens_unserved"] == pytest.approx(0.0, abs=1e-3)
+    assert result.summary["objective_usd"] == pytest.approx(PUBLISHED_OPTIMA[name], rel=1e-6)
