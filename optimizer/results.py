@@ -56,7 +56,7 @@ def plan_tables(m: pyo.ConcreteModel, data: PlanningData) -> dict[str, pd.DataFr
     tables: dict[str, pd.DataFrame] = {}
 
     sites = _frame(m.site_open, ["site", "year"], "open")
-    sites["open"] = sites["open"].round().astype(int)
+    sites["open"] = sites["open"].round(9)  # 0/1, fractional only when binaries are relaxed
     capacity = _clean(_frame(m.it_capacity, ["site", "cooling", "year"], "it_capacity_mw"), "it_capacity_mw")
     designs = _frame(m.cooling_design, ["site", "cooling"], "chosen")
     chosen = designs[designs["chosen"] > 0.5].groupby("site")["cooling"].agg(";".join)
@@ -254,7 +254,7 @@ def build_summary(
     last_ports = network[network["year"] == last].groupby("medium")["ports"].sum()
     sites = tables["sites"]
     opened = []
-    for site, group in sites[sites["open"] == 1].groupby("site"):
+    for site, group in sites[sites["open"] > 1e-6].groupby("site"):
         opened.append(
             {
                 "site": site,

@@ -56,8 +56,13 @@ class HighsSession:
         return self.solver._solver_model
 
     def export(self, path: Path) -> None:
-        """Write the model handed to HiGHS (MPS or LP by suffix)."""
-        self.highs.writeModel(str(path))
+        """Write the model handed to HiGHS (MPS or LP by suffix); rows and columns are unnamed
+        (c0, r0, ...) because Pyomo's HiGHS interface passes no names."""
+        self.highs.setOptionValue("output_flag", False)
+        try:
+            self.highs.writeModel(str(path))
+        finally:
+            self.highs.setOptionValue("output_flag", True)
 
     def solve(self, options: SolveOptions, *, lp: bool = False) -> SolveOutcome:
         started = time.perf_counter()

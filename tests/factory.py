@@ -120,3 +120,78 @@ def write_scenario(folder: Path, spec: dict[str, Any], name: str = "scenario.yam
     path = folder / name
     path.write_text(yaml.safe_dump(config, sort_keys=False))
     return path
+
+
+def rich() -> dict[str, Any]:
+    """A small scenario touching every cost component: two sites, two years, two slices,
+    two coolings, copper and optics, a PPA, carbon price, delivery costs, and unserved demand."""
+    spec = micro()
+    spec["config"].update(
+        years=[2026, 2027], wacc=0.08, carbon_price_usd_per_t=25.0, unserved_penalty_usd_per_mtok=0.5
+    )
+    spec["accelerators"][0].update(
+        idle_fraction=0.3, scaleout_ports_per_accel=3.0, network_group_accels=64, fom_fraction_per_year=0.05
+    )
+    spec["accelerators"].append(
+        dict(spec["accelerators"][0], accelerator="dense", liquid_required=True, accels_per_unit=72,
+             max_accels_per_rack=72, power_kw_per_accel=1.6, price_usd_per_accel=30000.0, first_year=2027)
+    )
+    spec["throughput"].append(dict(accelerator="dense", workload="chat", tokens_per_s_per_accel=4000.0, **SRC))
+    spec["cooling"][0].update(pue_temperate=1.4, pue_cold=1.25, capex_usd_per_kw_it=500.0, fom_fraction_per_year=0.02)
+    spec["cooling"].append(
+        dict(cooling="dlc", kind="liquid", max_kw_per_rack=130.0, capex_usd_per_kw_it=1500.0, lifetime_years=12,
+             pue_cold=1.08, pue_temperate=1.12, pue_hot=1.2, **SRC)
+    )
+    spec["interconnect"] = [
+        dict(interconnect="dac", medium="copper", cost_usd_per_port=80.0, power_w_per_port=0.2, reach_m=3,
+             lifetime_years=5, first_year=2020, **SRC),
+        dict(interconnect="dsp", medium="optical", cost_usd_per_port=1200.0, power_w_per_port=15.0, reach_m=500,
+             lifetime_years=5, first_year=2020, **SRC),
+    ]
+    spec["sites"] = [
+        site_row("north", climate="cold", fixed_cost_usd_per_year=3e5, facility_capex_usd_per_kw_it=10000.0),
+        site_row("south", climate="temperate", fixed_cost_usd_per_year=1e5, facility_capex_usd_per_kw_it=8000.0),
+    ]
+    spec["grid"] = [
+        dict(site="north", year=2026, grid_mw=1.0, **SRC),
+        dict(site="north", year=2027, grid_mw=3.0, **SRC),
+        dict(site="south", year=2026, grid_mw=2.0, **SRC),
+    ]
+    spec["supply"] = [
+        supply_row("north", 45.0, carbon_kg_per_mwh=300.0, profile="tou"),
+        supply_row("south", 70.0, carbon_kg_per_mwh=450.0, profile="tou"),
+        dict(supply_row("south", 35.0), option="solar", kind="ppa", cap_mw=0.8, profile="sun"),
+    ]
+    spec["slices"] = [
+        dict(slice=0, day=0, hour=2, hours=4380.0, cooling_load=0.8),
+        dict(slice=1, day=0, hour=14, hours=4380.0, cooling_load=1.2),
+    ]
+    spec["profiles"] = [
+        dict(profile="tou", slice=0, value=0.8, **SRC),
+        dict(profile="tou", slice=1, value=1.2, **SRC),
+        dict(profile="sun", slice=0, value=0.0, **SRC),
+        dict(profile="sun", slice=1, value=0.9, **SRC),
+        dict(profile="day", slice=0, value=0.5, **SRC),
+        dict(profile="day", slice=1, value=1.5, **SRC),
+    ]
+    spec["workloads"][0]["load_profile"] = "day"
+    spec["workloads"].append(
+        dict(workload="batch", latency_ms_max=300.0, deferrable=True, tokens_per_request=2000, **SRC)
+    )
+    spec["throughput"] += [
+        dict(accelerator="gpu", workload="batch", tokens_per_s_per_accel=1500.0, **SRC),
+        dict(accelerator="dense", workload="batch", tokens_per_s_per_accel=6000.0, **SRC),
+    ]
+    spec["regions"].append(dict(region="far", name="Far", latitude=10, longitude=100, utc_offset_h=8, **SRC))
+    spec["latency"] = [
+        dict(site="north", region="r", latency_ms=30.0, delivery_usd_per_mtok=0.01, **SRC),
+        dict(site="south", region="r", latency_ms=15.0, delivery_usd_per_mtok=0.005, **SRC),
+        dict(site="north", region="far", latency_ms=180.0, delivery_usd_per_mtok=0.03, **SRC),
+        dict(site="south", region="far", latency_ms=150.0, delivery_usd_per_mtok=0.02, **SRC),
+    ]
+    spec["demand"] = [
+        dict(region=r, workload=k, year=y, tokens_per_day_billion=v * (1.8 if y == 2027 else 1.0), **SRC)
+        for r, k, v in (("r", "chat", 60.0), ("r", "batch", 40.0), ("far", "chat", 20.0), ("far", "batch", 30.0))
+        for y in (2026, 2027)
+    ]
+    return spec
