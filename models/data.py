@@ -17,6 +17,7 @@ emissions             tCO2
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -143,8 +144,8 @@ def _year_weights(years: list[int]) -> dict[int, float]:
     """Each modelled year stands for the calendar years until the next one (last: same gap)."""
     if len(years) == 1:
         return {years[0]: 1.0}
-    gaps = [b - a for a, b in zip(years, years[1:], strict=False)]
-    return {year: float(gap) for year, gap in zip(years, gaps + [gaps[-1]], strict=True)}
+    gaps = [b - a for a, b in itertools.pairwise(years)]
+    return {year: float(gap) for year, gap in zip(years, [*gaps, gaps[-1]], strict=True)}
 
 
 def _forward_filled_grid(grid: pd.DataFrame, sites: list[str], years: list[int]) -> dict[tuple[str, int], float]:
@@ -166,9 +167,7 @@ def _profile_lookup(inputs: ScenarioInputs, slices: pd.DataFrame) -> dict[str, d
     return lookup
 
 
-def _rotated_shape(
-    profile: dict[int, float], slices: pd.DataFrame, utc_offset: int
-) -> dict[int, float]:
+def _rotated_shape(profile: dict[int, float], slices: pd.DataFrame, utc_offset: int) -> dict[int, float]:
     """A local-time load profile seen in UTC slices, normalised to a weighted mean of 1 per day."""
     by_day_hour = {(int(d), int(u)): int(h) for h, d, u in slices[["slice", "day", "hour"]].itertuples(index=False)}
     shape = {}
@@ -234,9 +233,7 @@ def prepare(inputs: ScenarioInputs) -> PlanningData:
         for (a, c), per_rack in apr.items()
         if per_rack > 0 and not (acc.at[a, "liquid_required"] and cool.at[c, "kind"] != "liquid")
     }
-    copper_share = {
-        (a, c): min(1.0, apr[a, c] / float(acc.at[a, "network_group_accels"])) for (a, c) in compatible
-    }
+    copper_share = {(a, c): min(1.0, apr[a, c] / float(acc.at[a, "network_group_accels"])) for (a, c) in compatible}
 
     def allowed_at(site: str) -> set[str]:
         spec = sites.at[site, "allowed_accelerators"]
@@ -251,9 +248,7 @@ def prepare(inputs: ScenarioInputs) -> PlanningData:
         if row.accelerator in acc.index and row.workload in wl.index
     }
     installable = {(s, a) for s, a, _ in site_accel_cooling}
-    site_accel_workload = sorted(
-        (s, a, k) for (s, a) in installable for k in wl.index if (a, k) in throughput
-    )
+    site_accel_workload = sorted((s, a, k) for (s, a) in installable for k in wl.index if (a, k) in throughput)
 
     pue = {}
     for c in cool.index:
@@ -288,9 +283,7 @@ def prepare(inputs: ScenarioInputs) -> PlanningData:
         for k in wl.index
         if row.latency_ms <= bounds[k] and (row.region, k) in demanded_pairs and row.site in sites.index
     )
-    delivery = {
-        (row.site, row.region): float(row.delivery_usd_per_mtok) for row in latency.itertuples(index=False)
-    }
+    delivery = {(row.site, row.region): float(row.delivery_usd_per_mtok) for row in latency.itertuples(index=False)}
 
     carbon_price = (
         {y: float(cfg.carbon_price_usd_per_t) for y in years}

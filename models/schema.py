@@ -7,6 +7,7 @@ is the single source of truth for a catalog's columns, types and ranges; the loa
 
 from __future__ import annotations
 
+import itertools
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -312,7 +313,7 @@ class ScenarioConfig(BaseModel):
     @field_validator("years")
     @classmethod
     def _increasing(cls, years: list[int]) -> list[int]:
-        if any(b <= a for a, b in zip(years, years[1:], strict=False)):
+        if any(b <= a for a, b in itertools.pairwise(years)):
             raise ValueError(f"expected strictly increasing years, found {years}")
         return years
 

@@ -45,14 +45,20 @@ def main() -> None:
 @main.command()
 @click.argument("scenario", required=False)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="Write tables and summary.json here.")
+@click.option(
+    "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="Write tables and summary.json here."
+)
 @click.option("--format", "fmt", type=click.Choice(["csv", "parquet"]), default="csv", show_default=True)
 @click.option("--time-limit", type=click.FloatRange(min=0.1), help="HiGHS time limit in seconds.")
 @click.option("--mip-gap", type=click.FloatRange(min=0.0, max=1.0), default=1e-3, show_default=True)
 @click.option("--threads", type=click.IntRange(min=1), help="HiGHS threads.")
 @click.option("--relax", is_flag=True, help="Accelerator counts continuous instead of whole servers/racks.")
 @click.option("--lp", is_flag=True, help="Relax every integer (site and cooling choices too): a pure LP.")
-@click.option("--export-model", type=click.Path(dir_okay=False, path_type=Path), help="Write the model handed to HiGHS (.mps or .lp).")
+@click.option(
+    "--export-model",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the model handed to HiGHS (.mps or .lp).",
+)
 @click.option("--strict", is_flag=True, help=f"Exit {EXIT_UNSERVED_STRICT} if any demand is left unserved.")
 @click.option("--no-marginal", is_flag=True, help="Skip the LP re-solve that gives marginal costs.")
 @click.option("--allow-outside-paths", is_flag=True, help="Let catalogs live outside the scenario's folder.")
@@ -99,9 +105,7 @@ def solve(
     if out_dir and not as_json:
         click.echo(f"  results written to {out_dir}")
     if strict and result.summary["tokens_unserved"] > 0:
-        click.echo(
-            f"error: {result.summary['unserved_share']:.2%} of demand is unserved (--strict)", err=True
-        )
+        click.echo(f"error: {result.summary['unserved_share']:.2%} of demand is unserved (--strict)", err=True)
         sys.exit(EXIT_UNSERVED_STRICT)
 
 

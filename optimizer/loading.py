@@ -56,9 +56,7 @@ def _pydantic_issues(exc: ValidationError, file: str, location: str) -> list[Inp
     issues = []
     for error in exc.errors():
         loc = [str(part) for part in error["loc"]]
-        issues.append(
-            InputIssue(file, location, ".".join(loc), describe_pydantic_error(dict(error)))
-        )
+        issues.append(InputIssue(file, location, ".".join(loc), describe_pydantic_error(dict(error))))
     return issues
 
 
@@ -141,8 +139,7 @@ def _header_issues(columns: pd.Index, row_model: type[BaseModel], file: str) -> 
         if column not in known
     ]
     issues += [
-        InputIssue(file, "line 1", column, "required column is missing")
-        for column in sorted(required - set(present))
+        InputIssue(file, "line 1", column, "required column is missing") for column in sorted(required - set(present))
     ]
     return issues
 
@@ -214,9 +211,7 @@ def _profile_references(tables: dict[str, pd.DataFrame], files: dict[str, str]) 
     return issues
 
 
-def _allowed_accelerator_references(
-    tables: dict[str, pd.DataFrame], files: dict[str, str]
-) -> list[InputIssue]:
+def _allowed_accelerator_references(tables: dict[str, pd.DataFrame], files: dict[str, str]) -> list[InputIssue]:
     known = set(tables["accelerators"]["accelerator"])
     issues = []
     for index, value in tables["sites"]["allowed_accelerators"].items():
@@ -274,7 +269,9 @@ def apply_overrides(
             try:
                 revalidated.append(row_model.model_validate(cells).model_dump())
             except ValidationError as exc:
-                issues.extend(_pydantic_issues(exc, scenario_file, f"{location} on {override.catalog} line {index + 2}"))
+                issues.extend(
+                    _pydantic_issues(exc, scenario_file, f"{location} on {override.catalog} line {index + 2}")
+                )
                 revalidated.append(row.to_dict())
         tables[override.catalog] = pd.DataFrame.from_records(revalidated, index=frame.index)
     return tables, issues

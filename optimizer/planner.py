@@ -57,11 +57,7 @@ class Planner:
         self.session.export(Path(path))
 
     def has_integers(self) -> bool:
-        return any(
-            not var.is_continuous()
-            for name in INTEGER_VARIABLES
-            for var in getattr(self.model, name).values()
-        )
+        return any(not var.is_continuous() for name in INTEGER_VARIABLES for var in getattr(self.model, name).values())
 
     def solve(self, options: SolveOptions | None = None) -> PlanResult:
         """Solve; with integers, also fix them and re-solve the LP for marginal costs."""

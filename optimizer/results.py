@@ -92,7 +92,9 @@ def plan_tables(m: pyo.ConcreteModel, data: PlanningData) -> dict[str, pd.DataFr
 
     bought_mw = _clean(_frame(m.bought, ["site", "option", "year", "slice"], "mw"), "mw")
     bought_mw["mwh"] = bought_mw["mw"] * bought_mw["slice"].map(hours)
-    prices = [pyo.value(m.energy_price[s, e, h]) for s, e, h in bought_mw[["site", "option", "slice"]].itertuples(index=False)]
+    prices = [
+        pyo.value(m.energy_price[s, e, h]) for s, e, h in bought_mw[["site", "option", "slice"]].itertuples(index=False)
+    ]
     bought_mw["price_usd_per_mwh"] = prices
     bought_mw["cost_usd"] = bought_mw["mwh"] * bought_mw["price_usd_per_mwh"]
     bought_mw["emissions_t"] = bought_mw["mwh"] * [
@@ -101,14 +103,16 @@ def plan_tables(m: pyo.ConcreteModel, data: PlanningData) -> dict[str, pd.DataFr
     tables["energy"] = bought_mw
 
     it = _clean(_frame(m.it_power, ["site", "cooling", "year", "slice"], "it_mw"), "it_mw")
-    it["facility_mw"] = it["it_mw"] * [data.pue[c, s, h] for s, c, h in it[["site", "cooling", "slice"]].itertuples(index=False)]
+    it["facility_mw"] = it["it_mw"] * [
+        data.pue[c, s, h] for s, c, h in it[["site", "cooling", "slice"]].itertuples(index=False)
+    ]
     tables["power"] = it
 
     demand = _frame(m.demand, ["region", "workload", "year", "slice"], "demand_mtok_per_s")
     unserved = _frame(m.unserved, ["region", "workload", "year", "slice"], "unserved_mtok_per_s")
     demand = demand.merge(unserved, on=["region", "workload", "year", "slice"], how="left")
-    demand["unserved_mtok_per_s"] = demand["unserved_mtok_per_s"].clip(lower=0.0).where(
-        demand["unserved_mtok_per_s"] > 1e-9, 0.0
+    demand["unserved_mtok_per_s"] = (
+        demand["unserved_mtok_per_s"].clip(lower=0.0).where(demand["unserved_mtok_per_s"] > 1e-9, 0.0)
     )
     demand["demand_mtok"] = demand["demand_mtok_per_s"] * demand["slice"].map(hours) * 3600.0
     demand["unserved_mtok"] = demand["unserved_mtok_per_s"] * demand["slice"].map(hours) * 3600.0
@@ -125,14 +129,13 @@ def cost_tables(m: pyo.ConcreteModel, data: PlanningData) -> tuple[pd.DataFrame,
     by_site = pd.DataFrame(rows, columns=["component", "year", "site", "annual_usd"])
     by_site = by_site.groupby(["component", "year", "site"], as_index=False)["annual_usd"].sum()
     costs = (
-        by_site.groupby(["component", "year"], as_index=False)["annual_usd"].sum()
+        by_site.groupby(["component", "year"], as_index=False)["annual_usd"]
+        .sum()
         .set_index(["component", "year"])
         .reindex(pd.MultiIndex.from_product([COST_COMPONENTS, data.years], names=["component", "year"]), fill_value=0.0)
         .reset_index()
     )
-    costs["discounted_usd"] = costs["annual_usd"] * costs["year"].map(
-        lambda y: data.discount[y] * data.year_weight[y]
-    )
+    costs["discounted_usd"] = costs["annual_usd"] * costs["year"].map(lambda y: data.discount[y] * data.year_weight[y])
     return costs, by_site
 
 
@@ -269,9 +272,7 @@ def build_summary(
     total_mw = float(last_capacity["it_capacity_mw"].sum())
     liquid_mw = float(last_capacity[last_capacity["cooling"].isin(liquid)]["it_capacity_mw"].sum())
     objective_usd = (final.objective or 0.0) * 1e6
-    levelised = _levelised(
-        real.groupby("year")["annual_usd"].sum(), serving.groupby("year")["mtok"].sum(), data
-    )
+    levelised = _levelised(real.groupby("year")["annual_usd"].sum(), serving.groupby("year")["mtok"].sum(), data)
 
     def table_dict(frame: pd.DataFrame, key: str) -> dict[str, float | None]:
         return {
@@ -307,10 +308,10 @@ def build_summary(
         "tokens_per_kwh": served_mtok * 1e6 / (energy_mwh * 1000.0) if energy_mwh > 0 else None,
         "sites_opened": opened,
         "accelerators_last_year": {
-            str(a): int(round(v))
+            str(a): round(v)
             for a, v in accelerators[accelerators["year"] == last].groupby("accelerator")["accelerators"].sum().items()
         },
-        "ports_last_year": {medium: int(round(float(last_ports.get(medium, 0.0)))) for medium in ("copper", "optical")},
+        "ports_last_year": {medium: round(float(last_ports.get(medium, 0.0))) for medium in ("copper", "optical")},
         "liquid_cooled_share": liquid_mw / total_mw if total_mw > 0 else 0.0,
         "build_seconds": planner.prepare_seconds + planner.build_seconds,
         "handover_seconds": mip.handover_seconds,

@@ -35,9 +35,13 @@ def render_summary(summary: dict[str, Any]) -> str:
         f"  tokens served     {_tokens(summary['tokens_served'])}   unserved {_tokens(summary['tokens_unserved'])}"
         f" ({summary['unserved_share']:.2%})",
         f"  energy            {summary['energy_mwh']:,.0f} MWh   emissions {summary['emissions_t']:,.0f} tCO2",
-        f"  tokens per kWh    {summary['tokens_per_kwh']:,.0f}" if summary["tokens_per_kwh"] else "  tokens per kWh    n/a",
+        f"  tokens per kWh    {summary['tokens_per_kwh']:,.0f}"
+        if summary["tokens_per_kwh"]
+        else "  tokens per kWh    n/a",
         "  cost per Mtok by year: "
-        + ", ".join(f"{y}: {'n/a' if v is None else f'${v:.4f}'}" for y, v in summary["cost_per_mtok_by_year_usd"].items()),
+        + ", ".join(
+            f"{y}: {'n/a' if v is None else f'${v:.4f}'}" for y, v in summary["cost_per_mtok_by_year_usd"].items()
+        ),
         "  cost breakdown (discounted):",
     ]
     total = sum(v for k, v in summary["cost_breakdown_usd"].items() if k != "unserved_penalty") or 1.0

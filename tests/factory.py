@@ -44,9 +44,7 @@ def micro() -> dict[str, Any]:
             )
         ],
         "throughput": [dict(accelerator="gpu", workload="chat", tokens_per_s_per_accel=1000.0, **SRC)],
-        "workloads": [
-            dict(workload="chat", latency_ms_max=100.0, deferrable=False, tokens_per_request=500, **SRC)
-        ],
+        "workloads": [dict(workload="chat", latency_ms_max=100.0, deferrable=False, tokens_per_request=500, **SRC)],
         "cooling": [
             dict(
                 cooling="air",
@@ -126,27 +124,58 @@ def rich() -> dict[str, Any]:
     """A small scenario touching every cost component: two sites, two years, two slices,
     two coolings, copper and optics, a PPA, carbon price, delivery costs, and unserved demand."""
     spec = micro()
-    spec["config"].update(
-        years=[2026, 2027], wacc=0.08, carbon_price_usd_per_t=25.0, unserved_penalty_usd_per_mtok=0.5
-    )
+    spec["config"].update(years=[2026, 2027], wacc=0.08, carbon_price_usd_per_t=25.0, unserved_penalty_usd_per_mtok=0.5)
     spec["accelerators"][0].update(
         idle_fraction=0.3, scaleout_ports_per_accel=3.0, network_group_accels=64, fom_fraction_per_year=0.05
     )
     spec["accelerators"].append(
-        dict(spec["accelerators"][0], accelerator="dense", liquid_required=True, accels_per_unit=72,
-             max_accels_per_rack=72, power_kw_per_accel=1.6, price_usd_per_accel=30000.0, first_year=2027)
+        dict(
+            spec["accelerators"][0],
+            accelerator="dense",
+            liquid_required=True,
+            accels_per_unit=72,
+            max_accels_per_rack=72,
+            power_kw_per_accel=1.6,
+            price_usd_per_accel=30000.0,
+            first_year=2027,
+        )
     )
     spec["throughput"].append(dict(accelerator="dense", workload="chat", tokens_per_s_per_accel=4000.0, **SRC))
     spec["cooling"][0].update(pue_temperate=1.4, pue_cold=1.25, capex_usd_per_kw_it=500.0, fom_fraction_per_year=0.02)
     spec["cooling"].append(
-        dict(cooling="dlc", kind="liquid", max_kw_per_rack=130.0, capex_usd_per_kw_it=1500.0, lifetime_years=12,
-             pue_cold=1.08, pue_temperate=1.12, pue_hot=1.2, **SRC)
+        dict(
+            cooling="dlc",
+            kind="liquid",
+            max_kw_per_rack=130.0,
+            capex_usd_per_kw_it=1500.0,
+            lifetime_years=12,
+            pue_cold=1.08,
+            pue_temperate=1.12,
+            pue_hot=1.2,
+            **SRC,
+        )
     )
     spec["interconnect"] = [
-        dict(interconnect="dac", medium="copper", cost_usd_per_port=80.0, power_w_per_port=0.2, reach_m=3,
-             lifetime_years=5, first_year=2020, **SRC),
-        dict(interconnect="dsp", medium="optical", cost_usd_per_port=1200.0, power_w_per_port=15.0, reach_m=500,
-             lifetime_years=5, first_year=2020, **SRC),
+        dict(
+            interconnect="dac",
+            medium="copper",
+            cost_usd_per_port=80.0,
+            power_w_per_port=0.2,
+            reach_m=3,
+            lifetime_years=5,
+            first_year=2020,
+            **SRC,
+        ),
+        dict(
+            interconnect="dsp",
+            medium="optical",
+            cost_usd_per_port=1200.0,
+            power_w_per_port=15.0,
+            reach_m=500,
+            lifetime_years=5,
+            first_year=2020,
+            **SRC,
+        ),
     ]
     spec["sites"] = [
         site_row("north", climate="cold", fixed_cost_usd_per_year=3e5, facility_capex_usd_per_kw_it=10000.0),

@@ -52,12 +52,13 @@ def write_instance(name: str, folder: Path) -> Path:
     spec["accelerators"][0].update(price_usd_per_accel=0.0, idle_fraction=0.0, power_kw_per_accel=1.0)
     spec["slices"] = [dict(slice=0, day=0, hour=0, hours=1.0 / 3600.0)]
     sites = [f"w{i}" for i in range(len(warehouses))]
-    spec["sites"] = [
-        site_row(site, fixed_cost_usd_per_year=fixed, floor_racks=1e9) for site, (_, fixed) in zip(sites, warehouses)
-    ]
-    spec["grid"] = [dict(site=site, year=2026, grid_mw=cap, **SRC) for site, (cap, _) in zip(sites, warehouses)]
+    pairs = list(zip(sites, warehouses, strict=True))
+    spec["sites"] = [site_row(site, fixed_cost_usd_per_year=fixed, floor_racks=1e9) for site, (_, fixed) in pairs]
+    spec["grid"] = [dict(site=site, year=2026, grid_mw=cap, **SRC) for site, (cap, _) in pairs]
     spec["supply"] = [supply_row(site, 0.0) for site in sites]
-    spec["regions"] = [dict(region=f"c{j}", name=f"c{j}", latitude=0, longitude=0, **SRC) for j in range(len(customers))]
+    spec["regions"] = [
+        dict(region=f"c{j}", name=f"c{j}", latitude=0, longitude=0, **SRC) for j in range(len(customers))
+    ]
     spec["demand"] = [
         dict(region=f"c{j}", workload="chat", year=2026, tokens_per_day_billion=demand * 86.4, **SRC)
         for j, (demand, _) in enumerate(customers)

@@ -6,6 +6,7 @@ it reads the catalogs with pandas and applies the textbook formulas.
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pandas as pd
@@ -22,8 +23,8 @@ def recompute_objective_usd(scenario: Path, run_dir: Path) -> float:
     table = {path.stem: pd.read_csv(path) for path in run_dir.glob("*.csv")}
     wacc = config.get("wacc", 0.08)
     years = config["years"]
-    gaps = [b - a for a, b in zip(years, years[1:])] or [1]
-    weight = dict(zip(years, gaps + [gaps[-1]]))
+    gaps = [b - a for a, b in itertools.pairwise(years)] or [1]
+    weight = dict(zip(years, [*gaps, gaps[-1]], strict=False))
     discount = {y: (1 + wacc) ** -(y - years[0]) * weight[y] for y in years}
     acc = cat["accelerators"].set_index("accelerator")
     cool = cat["cooling"].set_index("cooling")
@@ -42,7 +43,8 @@ def recompute_objective_usd(scenario: Path, run_dir: Path) -> float:
     for r in table["capacity"].itertuples():
         kw = r.it_capacity_mw * 1000
         facility = sites.at[r.site, "facility_capex_usd_per_kw_it"] * (
-            crf(wacc, sites.at[r.site, "facility_lifetime_years"]) + fom(sites, r.site, "facility_fom_fraction_per_year")
+            crf(wacc, sites.at[r.site, "facility_lifetime_years"])
+            + fom(sites, r.site, "facility_fom_fraction_per_year")
         )
         cooling = cool.at[r.cooling, "capex_usd_per_kw_it"] * (
             crf(wacc, cool.at[r.cooling, "lifetime_years"]) + fom(cool, r.cooling, "fom_fraction_per_year")
@@ -51,8 +53,11 @@ def recompute_objective_usd(scenario: Path, run_dir: Path) -> float:
     for r in table["sites"].itertuples():
         total += discount[r.year] * r.open * sites.at[r.site, "fixed_cost_usd_per_year"]
     for r in table["network"].itertuples():
-        total += discount[r.year] * r.ports * links.at[r.interconnect, "cost_usd_per_port"] * crf(
-            wacc, links.at[r.interconnect, "lifetime_years"]
+        total += (
+            discount[r.year]
+            * r.ports
+            * links.at[r.interconnect, "cost_usd_per_port"]
+            * crf(wacc, links.at[r.interconnect, "lifetime_years"])
         )
     supply = cat["supply"].set_index(["site", "option"])
     profiles = cat.get("profiles", pd.DataFrame(columns=["profile", "slice", "value"]))

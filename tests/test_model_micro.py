@@ -59,9 +59,7 @@ def test_cheaper_power_site_wins_until_its_grid_limit_binds(tmp_path):
     spec["sites"] = [site_row("a"), site_row("b")]
     spec["grid"] = [dict(site="a", year=2026, grid_mw=0.6, **SRC), dict(site="b", year=2026, grid_mw=10, **SRC)]
     spec["supply"] = [supply_row("a", 30.0), supply_row("b", 60.0)]
-    spec["latency"] = [
-        dict(site=s, region="r", latency_ms=10.0, delivery_usd_per_mtok=0.0, **SRC) for s in ("a", "b")
-    ]
+    spec["latency"] = [dict(site=s, region="r", latency_ms=10.0, delivery_usd_per_mtok=0.0, **SRC) for s in ("a", "b")]
     result = solve(spec, tmp_path)
     fleet = result.tables["accelerators"].set_index("site")["accelerators"]
     assert fleet["a"] == pytest.approx(600)
@@ -109,10 +107,26 @@ def test_liquid_cooling_chosen_exactly_when_its_pue_saving_pays(tmp_path, capex,
 def _with_ports(spec: dict) -> dict:
     spec["accelerators"][0].update(scaleout_ports_per_accel=4.0, network_group_accels=32)
     spec["interconnect"] = [
-        dict(interconnect="dac", medium="copper", cost_usd_per_port=100.0, power_w_per_port=0.0, reach_m=3,
-             lifetime_years=5, first_year=2020, **SRC),
-        dict(interconnect="optic", medium="optical", cost_usd_per_port=1000.0, power_w_per_port=0.0, reach_m=500,
-             lifetime_years=5, first_year=2020, **SRC),
+        dict(
+            interconnect="dac",
+            medium="copper",
+            cost_usd_per_port=100.0,
+            power_w_per_port=0.0,
+            reach_m=3,
+            lifetime_years=5,
+            first_year=2020,
+            **SRC,
+        ),
+        dict(
+            interconnect="optic",
+            medium="optical",
+            cost_usd_per_port=1000.0,
+            power_w_per_port=0.0,
+            reach_m=500,
+            lifetime_years=5,
+            first_year=2020,
+            **SRC,
+        ),
     ]
     return spec
 

@@ -79,10 +79,10 @@ def add_compute(m: pyo.ConcreteModel) -> None:
     m.SAYH = pyo.Set(initialize=sorted(by_site_accel), dimen=4, ordered=True)
     m.throughput_limit = pyo.Constraint(
         m.SAYH,
-        rule=lambda m, s, a, y, h: pyo.quicksum(
-            m.produced[s, a, k, y, h] * (1.0 / data.throughput[a, k]) for k in by_site_accel[s, a, y, h]
-        )
-        <= pyo.quicksum(m.busy[s, a, c, y, h] for c in coolings[s, a, y]),
+        rule=lambda m, s, a, y, h: (
+            pyo.quicksum(m.produced[s, a, k, y, h] * (1.0 / data.throughput[a, k]) for k in by_site_accel[s, a, y, h])
+            <= pyo.quicksum(m.busy[s, a, c, y, h] for c in coolings[s, a, y])
+        ),
     )
     caps = [(a, v) for (a, v) in data.supply_cap]
     buys_by_vintage = defaultdict(list)
@@ -90,8 +90,10 @@ def add_compute(m: pyo.ConcreteModel) -> None:
         buys_by_vintage[a, v].append((s, a, c, v))
     m.supply_limit = pyo.Constraint(
         caps,
-        rule=lambda m, a, v: pyo.quicksum(data.accel_unit_k[a] * m.units_bought[i] for i in buys_by_vintage[a, v])
-        <= data.supply_cap[a, v],
+        rule=lambda m, a, v: (
+            pyo.quicksum(data.accel_unit_k[a] * m.units_bought[i] for i in buys_by_vintage[a, v])
+            <= data.supply_cap[a, v]
+        ),
     )
     for s, a, c, y in m.SACY:
         m.ledger.add("accelerators", y, m.accel_price_annual[a] * installed(m, s, a, c, y), site=s)

@@ -33,12 +33,12 @@ def add_cooling(m: pyo.ConcreteModel) -> None:
         racks[s, y].append((a, c))
     m.floor_space = pyo.Constraint(
         m.SY,
-        rule=lambda m, s, y: pyo.quicksum(
-            installed(m, s, a, c, y) * (1.0 / data.accels_per_rack[a, c]) for a, c in racks[s, y]
-        )
-        <= data.floor_krack[s] * m.site_open[s, y]
-        if racks[s, y]
-        else pyo.Constraint.Skip,
+        rule=lambda m, s, y: (
+            pyo.quicksum(installed(m, s, a, c, y) * (1.0 / data.accels_per_rack[a, c]) for a, c in racks[s, y])
+            <= data.floor_krack[s] * m.site_open[s, y]
+            if racks[s, y]
+            else pyo.Constraint.Skip
+        ),
     )
     for s, c, y in m.SCY:
         m.ledger.add("cooling", y, data.cooling_annual_cost[c] * m.it_capacity[s, c, y], site=s)

@@ -68,9 +68,7 @@ def add_objective(m: pyo.ConcreteModel) -> None:
     """Minimise discounted total cost: sum over years of discount x years represented x annual cost."""
     data: PlanningData = m.data
     m.COMPONENTS = pyo.Set(initialize=COST_COMPONENTS, ordered=True)
-    m.annual_cost = pyo.Expression(
-        m.COMPONENTS, m.Y, rule=lambda m, component, y: m.ledger.total(component, y)
-    )
+    m.annual_cost = pyo.Expression(m.COMPONENTS, m.Y, rule=lambda m, component, y: m.ledger.total(component, y))
     m.total_cost = pyo.Objective(
         expr=pyo.quicksum(
             data.discount[y] * data.year_weight[y] * m.annual_cost[component, y]

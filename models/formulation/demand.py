@@ -22,9 +22,7 @@ def add_demand(m: pyo.ConcreteModel) -> None:
     for r, k, y, _ in data.demand:
         demanded_years[r, k].add(y)
     m.RKYH = pyo.Set(
-        initialize=sorted(
-            (r, k, y, h) for (r, k), years in demanded_years.items() for y in years for h in data.slices
-        ),
+        initialize=sorted((r, k, y, h) for (r, k), years in demanded_years.items() for y in years for h in data.slices),
         dimen=4,
         ordered=True,
     )
@@ -76,8 +74,10 @@ def add_demand(m: pyo.ConcreteModel) -> None:
     m.SKYH = pyo.Set(initialize=sorted(set(routed) | set(produced)), dimen=4, ordered=True)
     m.site_balance = pyo.Constraint(
         m.SKYH,
-        rule=lambda m, s, k, y, h: pyo.quicksum(m.route[s, r, k, y, h] for r in routed[s, k, y, h])
-        == pyo.quicksum(m.produced[s, a, k, y, h] for a in produced[s, k, y, h]),
+        rule=lambda m, s, k, y, h: (
+            pyo.quicksum(m.route[s, r, k, y, h] for r in routed[s, k, y, h])
+            == pyo.quicksum(m.produced[s, a, k, y, h] for a in produced[s, k, y, h])
+        ),
     )
     for s, r, k, y, h in m.ROUTES:
         per_mtok = data.mtok_per_rate(h) * 1e-6

@@ -1,11 +1,11 @@
 """Power and energy: IT load, facility load through PUE, grid connection, supply options.
 
-    it[s,c,y,h] = sum_a idle_a * installed + dynamic_a * busy + port power      (MW)
-    it[s,c,y,h] <= cap[s,c,y]
-    sum_e bought[s,e,y,h] = sum_c PUE[c,s,h] * it[s,c,y,h]                       (facility MW)
-    sum_e bought[s,e,y,h] <= grid[s,y]                                           (time-to-power)
-    bought[s,ppa,y,h] <= PPA MW cap x availability[h]
-    cost: hours[h] x price[s,e,h] x bought;  carbon: hours x tCO2/MWh x bought x carbon price
+it[s,c,y,h] = sum_a idle_a * installed + dynamic_a * busy + port power      (MW)
+it[s,c,y,h] <= cap[s,c,y]
+sum_e bought[s,e,y,h] = sum_c PUE[c,s,h] * it[s,c,y,h]                       (facility MW)
+sum_e bought[s,e,y,h] <= grid[s,y]                                           (time-to-power)
+bought[s,ppa,y,h] <= PPA MW cap x availability[h]
+cost: hours[h] x price[s,e,h] x bought;  carbon: hours x tCO2/MWh x bought x carbon price
 """
 
 from __future__ import annotations
@@ -29,11 +29,13 @@ def add_power(m: pyo.ConcreteModel) -> None:
     )
     m.it_power = pyo.Expression(
         m.SCYH_FLEET,
-        rule=lambda m, s, c, y, h: pyo.quicksum(
-            data.accel_idle_mw[a] * installed(m, s, a, c, y) + data.accel_dynamic_mw[a] * m.busy[s, a, c, y, h]
-            for a in fleets[s, c, y]
-        )
-        + network_power_mw(m, s, c, y),
+        rule=lambda m, s, c, y, h: (
+            pyo.quicksum(
+                data.accel_idle_mw[a] * installed(m, s, a, c, y) + data.accel_dynamic_mw[a] * m.busy[s, a, c, y, h]
+                for a in fleets[s, c, y]
+            )
+            + network_power_mw(m, s, c, y)
+        ),
     )
     m.it_within_capacity = pyo.Constraint(
         m.SCYH_FLEET, rule=lambda m, s, c, y, h: m.it_power[s, c, y, h] <= m.it_capacity[s, c, y]
@@ -89,6 +91,4 @@ def add_power(m: pyo.ConcreteModel) -> None:
     m.emissions_t = pyo.Expression(m.Y, rule=lambda m, y: pyo.quicksum(m.site_emissions_t[s, y] for s in m.S))
     for s, y in m.SY:
         m.ledger.add("carbon", y, 1e-6 * m.carbon_price[y] * m.site_emissions_t[s, y], site=s)
-    m.carbon_cap = pyo.Constraint(
-        list(data.carbon_cap), rule=lambda m, y: m.emissions_t[y] <= data.carbon_cap[y]
-    )
+    m.carbon_cap = pyo.Constraint(list(data.carbon_cap), rule=lambda m, y: m.emissions_t[y] <= data.carbon_cap[y])

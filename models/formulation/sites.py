@@ -18,15 +18,15 @@ from models.formulation.core import previous_year
 def add_sites(m: pyo.ConcreteModel) -> None:
     data: PlanningData = m.data
     m.site_open = pyo.Var(m.SY, domain=pyo.Binary)
-    m.it_capacity = pyo.Var(
-        m.SCY, domain=pyo.NonNegativeReals, bounds=lambda m, s, c, y: (0.0, data.site_max_it_mw[s])
-    )
+    m.it_capacity = pyo.Var(m.SCY, domain=pyo.NonNegativeReals, bounds=lambda m, s, c, y: (0.0, data.site_max_it_mw[s]))
     m.site_stays_open = pyo.Constraint(m.SY, rule=_site_stays_open)
     m.capacity_kept = pyo.Constraint(m.SCY, rule=_capacity_kept)
     m.capacity_needs_open_site = pyo.Constraint(m.SY, rule=_capacity_needs_open_site)
     for s, y in m.SY:
         capacity = pyo.quicksum(m.it_capacity[s, c, y] for c in m.C)
-        m.ledger.add("facility", y, data.facility_annual_cost[s] * capacity + data.site_fixed_cost[s] * m.site_open[s, y], site=s)
+        m.ledger.add(
+            "facility", y, data.facility_annual_cost[s] * capacity + data.site_fixed_cost[s] * m.site_open[s, y], site=s
+        )
 
 
 def _site_stays_open(m, s, y):
