@@ -1,8 +1,7 @@
-"""Compute: accelerators bought by vintage, kept for their life, kept busy to serve tokens.
+"""Compute: accelerators bought by vintage, kept for their life, busy serving tokens.
 
     installed[s,a,c,y] = sum_{v alive in y} unit_a * buy[s,a,c,v]         (k-accel)
-    busy[s,a,c,y,h] <= installed[s,a,c,y]
-    sum_k produced[s,a,k,y,h] / throughput[a,k] <= sum_c busy[s,a,c,y,h]
+    sum_k produced[s,a,k,y,h] / throughput[a,k] <= sum_c installed[s,a,c,y]   (busy <= installed)
     sum_{s,c} unit_a * buy[s,a,c,v] <= supply cap[a,v]
     cost: (annuity + fixed O&M) x price x installed
 ``buy`` counts purchase units (servers or racks): integer unless relaxed.
@@ -33,7 +32,6 @@ def build_compute_sets(m: pyo.ConcreteModel) -> None:
                 vintages[s, a, c, y].append(v)
     m.vintages_alive = dict(vintages)
     m.SACY = pyo.Set(initialize=sorted(vintages), dimen=4, ordered=True)
-    m.SACYH = pyo.Set(initialize=[(s, a, c, y, h) for s, a, c, y in m.SACY for h in data.slices], dimen=5, ordered=True)
     live_site_accel_year = {(s, a, y) for s, a, _, y in m.SACY}
     m.SAKYH = pyo.Set(
         initialize=[
@@ -64,12 +62,10 @@ def add_compute(m: pyo.ConcreteModel) -> None:
     m.units_bought = pyo.Var(
         m.SACV, domain=domain, bounds=lambda m, s, a, c, v: (0, _floor_if(data, _unit_bound(data, s, a, c)))
     )
-    m.busy = pyo.Var(m.SACYH, domain=pyo.NonNegativeReals)
     m.produced = pyo.Var(m.SAKYH, domain=pyo.NonNegativeReals)
     m.accel_price_annual = pyo.Param(
         data.accelerators, initialize=data.accel_annual_cost, mutable=True, within=pyo.Reals
     )
-    m.busy_within_installed = pyo.Constraint(m.SACYH, rule=_busy_within_installed)
     by_site_accel = defaultdict(list)
     for s, a, k, y, h in m.SAKYH:
         by_site_accel[s, a, y, h].append(k)
@@ -81,7 +77,7 @@ def add_compute(m: pyo.ConcreteModel) -> None:
         m.SAYH,
         rule=lambda m, s, a, y, h: (
             pyo.quicksum(m.produced[s, a, k, y, h] * (1.0 / data.throughput[a, k]) for k in by_site_accel[s, a, y, h])
-            <= pyo.quicksum(m.busy[s, a, c, y, h] for c in coolings[s, a, y])
+            <= pyo.quicksum(installed(m, s, a, c, y) for c in coolings[s, a, y])
         ),
     )
     caps = [(a, v) for (a, v) in data.supply_cap]
@@ -108,7 +104,3 @@ def installed(m: pyo.ConcreteModel, s: str, a: str, c: str, y: int):
     vintages = m.vintages_alive.get((s, a, c, y), [])
     unit = m.data.accel_unit_k[a]
     return pyo.quicksum(unit * m.units_bought[s, a, c, v] for v in vintages)
-
-
-def _busy_within_installed(m, s, a, c, y, h):
-    return m.busy[s, a, c, y, h] <= installed(m, s, a, c, y)

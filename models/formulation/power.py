@@ -1,11 +1,16 @@
 """Power and energy: IT load, facility load through PUE, grid connection, supply options.
 
-it[s,c,y,h] = sum_a idle_a * installed + dynamic_a * busy + port power      (MW)
+sum_c dynamic[s,c,y,h] = sum_{a,k} dynamic_a / throughput[a,k] * produced[s,a,k,y,h]    (MW)
+dynamic[s,c,y,h] <= sum_a dynamic_a * installed[s,a,c,y]
+it[s,c,y,h] = sum_a idle_a * installed[s,a,c,y] + dynamic[s,c,y,h] + port power        (MW)
 it[s,c,y,h] <= cap[s,c,y]
 sum_e bought[s,e,y,h] = sum_c PUE[c,s,h] * it[s,c,y,h]                       (facility MW)
 sum_e bought[s,e,y,h] <= grid[s,y]                                           (time-to-power)
 bought[s,ppa,y,h] <= PPA MW cap x availability[h]
 cost: hours[h] x price[s,e,h] x bought;  carbon: hours x tCO2/MWh x bought x carbon price
+The dynamic load (power above idle of busy accelerators) is assigned to cooling designs in
+aggregate: exact with one design per site; with mixed designs a relaxation that may place one
+type's load under another design's spare full-load power.
 """
 
 from __future__ import annotations
@@ -27,15 +32,31 @@ def add_power(m: pyo.ConcreteModel) -> None:
     m.SCYH_FLEET = pyo.Set(
         initialize=[(s, c, y, h) for s, c, y in m.SCY_FLEET for h in data.slices], dimen=4, ordered=True
     )
+    m.dynamic_load = pyo.Var(m.SCYH_FLEET, domain=pyo.NonNegativeReals)
+    work = defaultdict(list)
+    for s, a, k, y, h in m.SAKYH:
+        work[s, y, h].append((a, k))
+    designs = defaultdict(list)
+    for s, c, y, h in m.SCYH_FLEET:
+        designs[s, y, h].append(c)
+    m.SYH_WORK = pyo.Set(initialize=sorted(work), dimen=3, ordered=True)
+    m.dynamic_load_split = pyo.Constraint(
+        m.SYH_WORK,
+        rule=lambda m, s, y, h: pyo.quicksum(m.dynamic_load[s, c, y, h] for c in designs[s, y, h])
+        == pyo.quicksum(
+            (data.accel_dynamic_mw[a] / data.throughput[a, k]) * m.produced[s, a, k, y, h] for a, k in work[s, y, h]
+        ),
+    )
+    m.dynamic_load_within_fleet = pyo.Constraint(
+        m.SCYH_FLEET,
+        rule=lambda m, s, c, y, h: m.dynamic_load[s, c, y, h]
+        <= pyo.quicksum(data.accel_dynamic_mw[a] * installed(m, s, a, c, y) for a in fleets[s, c, y]),
+    )
     m.it_power = pyo.Expression(
         m.SCYH_FLEET,
-        rule=lambda m, s, c, y, h: (
-            pyo.quicksum(
-                data.accel_idle_mw[a] * installed(m, s, a, c, y) + data.accel_dynamic_mw[a] * m.busy[s, a, c, y, h]
-                for a in fleets[s, c, y]
-            )
-            + network_power_mw(m, s, c, y)
-        ),
+        rule=lambda m, s, c, y, h: pyo.quicksum(data.accel_idle_mw[a] * installed(m, s, a, c, y) for a in fleets[s, c, y])
+        + m.dynamic_load[s, c, y, h]
+        + network_power_mw(m, s, c, y),
     )
     m.it_within_capacity = pyo.Constraint(
         m.SCYH_FLEET, rule=lambda m, s, c, y, h: m.it_power[s, c, y, h] <= m.it_capacity[s, c, y]
