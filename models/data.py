@@ -18,7 +18,7 @@ emissions             tCO2
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -185,8 +185,52 @@ def _rotated_shape(profile: dict[int, float], slices: pd.DataFrame, utc_offset: 
     return normalised
 
 
+def _block_mean(values: dict, blocks: dict[int, int], hours: dict[int, float]) -> dict:
+    """Hours-weighted mean of per-slice values (slice is the last key element) within blocks."""
+    sums: dict = {}
+    for key, value in values.items():
+        *rest, h = key
+        block_key = (*rest, blocks[h])
+        sums[block_key] = sums.get(block_key, 0.0) + value * hours[h]
+    block_hours: dict[int, float] = {}
+    for h, b in blocks.items():
+        block_hours[b] = block_hours.get(b, 0.0) + hours[h]
+    return {key: total / block_hours[key[-1]] for key, total in sums.items()}
+
+
+def aggregate_slices(data: PlanningData, per_block: int) -> PlanningData:
+    """Merge runs of ``per_block`` consecutive slices of a day into one slice standing for their
+    hours, with hours-weighted mean demand, prices, availability and PUE. Costs and energy stay
+    exact for decisions constant within a block; peaks inside a block are smoothed."""
+    if per_block <= 1:
+        return data
+    blocks: dict[int, int] = {}
+    for day in data.days:
+        members = [h for h in data.slices if data.slice_day[h] == day]
+        for position, h in enumerate(members):
+            blocks[h] = members[(position // per_block) * per_block]
+    hours = data.slice_hours
+    block_ids = sorted(set(blocks.values()))
+    block_hours = {b: sum(hours[h] for h in data.slices if blocks[h] == b) for b in block_ids}
+    return replace(
+        data,
+        slices=block_ids,
+        slice_hours=block_hours,
+        slice_day={b: data.slice_day[b] for b in block_ids},
+        demand=_block_mean(data.demand, blocks, hours),
+        energy_price=_block_mean(data.energy_price, blocks, hours),
+        ppa_available_mw=_block_mean(data.ppa_available_mw, blocks, hours),
+        pue=_block_mean(data.pue, blocks, hours),
+    )
+
+
 def prepare(inputs: ScenarioInputs) -> PlanningData:
-    """Turn validated inputs into model-unit parameters and sparse index sets."""
+    """Turn validated inputs into model-unit parameters and sparse index sets (slices merged
+    into blocks when the scenario asks for ``slices_per_block`` > 1)."""
+    return aggregate_slices(_prepare_full(inputs), inputs.config.slices_per_block)
+
+
+def _prepare_full(inputs: ScenarioInputs) -> PlanningData:
     cfg = inputs.config
     years = list(cfg.years)
     discount_rate = cfg.wacc if cfg.discount_rate is None else cfg.discount_rate

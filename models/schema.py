@@ -305,6 +305,7 @@ class ScenarioConfig(BaseModel):
     capex_budget_usd: dict[Year, NonNegative] = Field(default_factory=dict)
     demand_scale: Positive = 1.0  # multiplies every demand row
     workload_demand_scale: dict[str, Positive] = Field(default_factory=dict)
+    slices_per_block: Annotated[int, Field(ge=1, le=24)] = 1  # merge consecutive slices of a day
     integer_units: bool = True  # accelerators bought in whole servers/racks
     allow_cooling_mix: bool = False  # more than one cooling design per site
     select: Selection = Field(default_factory=Selection)

@@ -122,5 +122,25 @@ def validate(scenario: str, allow_outside_paths: bool) -> None:
     click.echo(f"{scenario}: valid ({counts} rows)")
 
 
+@main.command()
+@click.argument("name", required=False)
+@click.option("--scenario", help="Scenario whose catalogs to show (default: the shipped baseline).")
+@click.option("--notes", is_flag=True, help="Include the notes column (derivations).")
+def catalog(name: str | None, scenario: str | None, notes: bool) -> None:
+    """Print the catalogs of a scenario (or one catalog, NAME) with units and sources."""
+    from optimizer.catalog_text import render_catalogs
+
+    try:
+        inputs = load_scenario(_scenario_path(scenario))
+    except InputError as error:
+        _fail_input(error)
+    names = [name] if name else list(inputs.tables)
+    unknown = [n for n in names if n not in inputs.tables]
+    if unknown:
+        click.echo(f"error: unknown catalog {unknown[0]!r}; this scenario has {sorted(inputs.tables)}", err=True)
+        sys.exit(EXIT_INVALID_INPUT)
+    click.echo(render_catalogs(inputs, names, notes=notes))
+
+
 if __name__ == "__main__":
     main()

@@ -123,10 +123,16 @@ def read_catalog(name: str, path: Path) -> tuple[pd.DataFrame, list[InputIssue]]
             records.append(row_model.model_validate(cells).model_dump())
         except ValidationError as exc:
             issues.extend(_pydantic_issues(exc, file, f"line {index + 2}"))
-    frame = pd.DataFrame.from_records(records)
+    frame = pd.DataFrame.from_records(records, columns=_column_order(row_model))
     if not issues:
         issues.extend(_duplicate_issues(frame, name, file))
     return frame, issues
+
+
+def _column_order(row_model: type[BaseModel]) -> list[str]:
+    """The row model's fields, ids and values first and the provenance columns last."""
+    provenance = [name for name in ("source", "confidence", "notes") if name in row_model.model_fields]
+    return [name for name in row_model.model_fields if name not in provenance] + provenance
 
 
 def _header_issues(columns: pd.Index, row_model: type[BaseModel], file: str) -> list[InputIssue]:

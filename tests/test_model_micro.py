@@ -317,3 +317,18 @@ def test_discounting_and_wacc_annuity(tmp_path):
     result = solve(spec, tmp_path)
     annuity = 10_000 * 0.1 / (1 - 1.1**-5)
     assert result.summary["objective_usd"] == pytest.approx(1000 * annuity * (1 + 1 / 1.1))
+
+
+def test_slice_blocks_keep_energy_and_cost_exact_for_flat_load(tmp_path):
+    # four slices with prices 20, 40, 60, 80 and flat demand: merging pairs keeps the energy
+    # cost (hours-weighted mean prices) and the plan
+    spec = micro()
+    spec["slices"] = [dict(slice=h, day=0, hour=h * 6, hours=2190.0) for h in range(4)]
+    spec["profiles"] = [dict(profile="tou", slice=h, value=(h + 1) * 0.4, **SRC) for h in range(4)]
+    spec["supply"] = [supply_row("a", 50.0, profile="tou")]
+    fine = solve(spec, tmp_path / "fine")
+    spec["config"]["slices_per_block"] = 2
+    coarse = solve(spec, tmp_path / "coarse")
+    assert len(coarse.tables["energy"]) == 2
+    assert coarse.summary["objective_usd"] == pytest.approx(fine.summary["objective_usd"])
+    assert fine.summary["cost_breakdown_usd"]["energy"] == pytest.approx(2190 * (20 + 40 + 60 + 80))

@@ -42,21 +42,27 @@ def add_power(m: pyo.ConcreteModel) -> None:
     m.SYH_WORK = pyo.Set(initialize=sorted(work), dimen=3, ordered=True)
     m.dynamic_load_split = pyo.Constraint(
         m.SYH_WORK,
-        rule=lambda m, s, y, h: pyo.quicksum(m.dynamic_load[s, c, y, h] for c in designs[s, y, h])
-        == pyo.quicksum(
-            (data.accel_dynamic_mw[a] / data.throughput[a, k]) * m.produced[s, a, k, y, h] for a, k in work[s, y, h]
+        rule=lambda m, s, y, h: (
+            pyo.quicksum(m.dynamic_load[s, c, y, h] for c in designs[s, y, h])
+            == pyo.quicksum(
+                (data.accel_dynamic_mw[a] / data.throughput[a, k]) * m.produced[s, a, k, y, h] for a, k in work[s, y, h]
+            )
         ),
     )
     m.dynamic_load_within_fleet = pyo.Constraint(
         m.SCYH_FLEET,
-        rule=lambda m, s, c, y, h: m.dynamic_load[s, c, y, h]
-        <= pyo.quicksum(data.accel_dynamic_mw[a] * installed(m, s, a, c, y) for a in fleets[s, c, y]),
+        rule=lambda m, s, c, y, h: (
+            m.dynamic_load[s, c, y, h]
+            <= pyo.quicksum(data.accel_dynamic_mw[a] * installed(m, s, a, c, y) for a in fleets[s, c, y])
+        ),
     )
     m.it_power = pyo.Expression(
         m.SCYH_FLEET,
-        rule=lambda m, s, c, y, h: pyo.quicksum(data.accel_idle_mw[a] * installed(m, s, a, c, y) for a in fleets[s, c, y])
-        + m.dynamic_load[s, c, y, h]
-        + network_power_mw(m, s, c, y),
+        rule=lambda m, s, c, y, h: (
+            pyo.quicksum(data.accel_idle_mw[a] * installed(m, s, a, c, y) for a in fleets[s, c, y])
+            + m.dynamic_load[s, c, y, h]
+            + network_power_mw(m, s, c, y)
+        ),
     )
     m.it_within_capacity = pyo.Constraint(
         m.SCYH_FLEET, rule=lambda m, s, c, y, h: m.it_power[s, c, y, h] <= m.it_capacity[s, c, y]

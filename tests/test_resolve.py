@@ -1,0 +1,41 @@
+"""Parameter changes re-solve the live HiGHS model and agree with a fresh build."""
+
+from __future__ import annotations
+
+import pytest
+
+from optimizer.planner import Planner
+from optimizer.solver import SolveOptions
+from tests.factory import rich, write_scenario
+
+OPTIONS = SolveOptions(mip_gap=1e-9)
+
+
+def fresh(spec, folder):
+    return Planner.from_file(write_scenario(folder, spec), OPTIONS).solve().summary["objective_usd"]
+
+
+def test_energy_price_change_matches_rebuild(tmp_path):
+    planner = Planner.from_file(write_scenario(tmp_path / "a", rich()), OPTIONS)
+    planner.solve()
+    planner.set_energy_price("north", "grid", 90.0)
+    warm = planner.solve().summary["objective_usd"]
+    spec = rich()
+    spec["supply"][0]["price_usd_per_mwh"] = 90.0
+    assert warm == pytest.approx(fresh(spec, tmp_path / "b"), rel=1e-7)
+
+
+def test_demand_and_accelerator_price_changes_match_rebuild(tmp_path):
+    planner = Planner.from_file(write_scenario(tmp_path / "a", rich()), OPTIONS)
+    planner.solve()
+    planner.scale_demand(1.3, region="far")
+    planner.set_accelerator_price("dense", 45000.0)
+    planner.set_carbon_price(60.0)
+    warm = planner.solve().summary["objective_usd"]
+    spec = rich()
+    for row in spec["demand"]:
+        if row["region"] == "far":
+            row["tokens_per_day_billion"] *= 1.3
+    spec["accelerators"][1]["price_usd_per_accel"] = 45000.0
+    spec["config"]["carbon_price_usd_per_t"] = 60.0
+    assert warm == pytest.approx(fresh(spec, tmp_path / "b"), rel=1e-7)
