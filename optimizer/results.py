@@ -16,6 +16,7 @@ import pyomo.environ as pyo
 
 from models.data import PlanningData
 from models.formulation.core import COST_COMPONENTS
+from models.inputs import ScenarioInputs
 from optimizer.solver import SolveOutcome
 
 if TYPE_CHECKING:
@@ -214,6 +215,16 @@ def cost_per_mtok_tables(
     return {"by_year": by_year, "by_site": per("site"), "by_region": per("region"), "by_workload": per("workload")}
 
 
+def catalog_facts(inputs: ScenarioInputs) -> dict[str, pd.DataFrame]:
+    """Small catalog extracts a run folder carries so reports need no scenario: site and region
+    locations (degrees) and each cooling design's kind (air or liquid)."""
+    return {
+        "site_locations": inputs.table("sites").reindex(columns=["site", "name", "latitude", "longitude"]),
+        "region_locations": inputs.table("regions").reindex(columns=["region", "name", "latitude", "longitude"]),
+        "cooling_designs": inputs.table("cooling").reindex(columns=["cooling", "kind"]),
+    }
+
+
 def extract_result(
     planner: Planner, *, mip_outcome: SolveOutcome, final_outcome: SolveOutcome, duals: dict
 ) -> PlanResult:
@@ -226,6 +237,7 @@ def extract_result(
     tables["marginal_costs"] = marginal_costs(m, data, duals)
     per = cost_per_mtok_tables(tables, costs_by_site, data)
     tables.update({f"cost_per_mtok_{name}": frame for name, frame in per.items()})
+    tables.update(catalog_facts(planner.inputs))
     summary = build_summary(planner, tables, mip_outcome, final_outcome)
     timings = {
         "prepare_seconds": planner.prepare_seconds,
