@@ -142,5 +142,10 @@ def catalog(name: str | None, scenario: str | None, notes: bool) -> None:
     click.echo(render_catalogs(inputs, names, notes=notes))
 
 
+from optimizer.cli_report import compare, report  # noqa: E402
+
+main.add_command(report)
+main.add_command(compare)
+
 if __name__ == "__main__":
     main()

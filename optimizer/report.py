@@ -6,8 +6,6 @@ from __future__ import annotations
 import base64
 import html
 import io
-import shutil
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -16,8 +14,8 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
 
-from optimizer.output import _swap_into_place
 from optimizer.plots import REPORT_CHARTS, Tables
+from optimizer.run_folder import write_folder
 
 REPORT_FILE = "report.html"
 STYLE = (
@@ -97,16 +95,7 @@ def render_html(summary: Mapping[str, Any], tables: Tables, charts: Mapping[str,
 def write_report(summary: Mapping[str, Any], tables: Tables, out_dir: str | Path) -> Path:
     """Write ``report.html`` and one PNG per chart into ``out_dir``, atomically (the folder
     appears complete or not at all); returns the HTML path."""
-    target = Path(out_dir).resolve()
-    target.parent.mkdir(parents=True, exist_ok=True)
     charts = render_charts(summary, tables)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
-    try:
-        for stem, png in charts.items():
-            (staging / f"{stem}.png").write_bytes(png)
-        (staging / REPORT_FILE).write_text(render_html(summary, tables, charts), encoding="utf-8")
-        _swap_into_place(staging, target)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return target / REPORT_FILE
+    files = {f"{stem}.png": png for stem, png in charts.items()}
+    files[REPORT_FILE] = render_html(summary, tables, charts).encode("utf-8")
+    return write_folder(out_dir, files) / REPORT_FILE

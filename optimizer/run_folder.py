@@ -1,16 +1,19 @@
-"""Read a run folder written by ``aidc solve --out`` for reports and comparisons, with clear errors."""
+"""Run folders for reports and comparisons: read one with clear errors; write an output folder atomically."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from optimizer.errors import InputError, InputIssue
-from optimizer.output import SUMMARY_FILE, read_run
+from optimizer.output import SUMMARY_FILE, _swap_into_place, read_run
 
 SUMMARY_KEYS = ("cost_per_mtok_usd", "cost_breakdown_usd", "years")
 
@@ -39,3 +42,20 @@ def load_run(run_dir: str | Path, required: Iterable[str] = ()) -> tuple[dict[st
     if issues:
         raise InputError(issues)
     return summary, tables
+
+
+def write_folder(target: str | Path, files: Mapping[str, bytes]) -> Path:
+    """Write ``files`` (name -> bytes) into the folder ``target`` through a staging folder swapped
+    into place, so the folder appears complete or not at all; returns the folder."""
+    folder = Path(target).resolve()
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+    try:
+        os.chmod(staging, 0o755)
+        for name, content in files.items():
+            (staging / name).write_bytes(content)
+        _swap_into_place(staging, folder)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return folder
