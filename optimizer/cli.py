@@ -147,5 +147,9 @@ from optimizer.cli_report import compare, report  # noqa: E402
 main.add_command(report)
 main.add_command(compare)
 
+from optimizer.cli_sweep import sweep_command  # noqa: E402
+
+main.add_command(sweep_command)
+
 if __name__ == "__main__":
     main()

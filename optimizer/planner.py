@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 import pyomo.environ as pyo
@@ -120,6 +121,11 @@ class Planner:
         factor = self.data.accel_annual_factor[accelerator]
         self.model.accel_price_annual[accelerator] = usd_per_accel / 1000.0 * factor
 
-    def set_carbon_price(self, usd_per_t: float) -> None:
+    def set_carbon_price(self, usd_per_t: float | Mapping[int, float]) -> None:
+        """Carbon price in USD/t: one value for every year, or a value by year; no rebuild."""
         for y in self.data.years:
-            self.model.carbon_price[y] = usd_per_t
+            self.model.carbon_price[y] = usd_per_t[y] if isinstance(usd_per_t, Mapping) else usd_per_t
+
+    def set_unserved_penalty(self, usd_per_mtok: float) -> None:
+        """Change the penalty on unserved demand (USD per Mtok); no rebuild."""
+        self.model.unserved_penalty = usd_per_mtok

@@ -1,0 +1,70 @@
+"""``aidc sweep``: run the cases of a sweep spec locally or on a Dask cluster."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from optimizer.errors import EXIT_INVALID_INPUT, EXIT_SOLVER_FAILURE, InputError
+from optimizer.solver import SolveOptions
+
+
+@click.command("sweep")
+@click.argument("spec", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True, help="Results folder."
+)
+@click.option("--workers", type=click.IntRange(min=1), help="Local worker processes (default: one per core).")
+@click.option("--scheduler", metavar="ADDRESS", help="Run on a Dask cluster, e.g. tcp://host:8786.")
+@click.option("--resume", is_flag=True, help="Skip the cases already finished in --out.")
+@click.option("--relax", is_flag=True, help="Accelerator counts continuous instead of whole servers/racks.")
+@click.option("--lp", is_flag=True, help="Relax every integer: each case is a pure LP.")
+@click.option("--time-limit", type=click.FloatRange(min=0.1), help="HiGHS time limit per case, in seconds.")
+@click.option("--mip-gap", type=click.FloatRange(min=0.0, max=1.0), default=1e-3, show_default=True)
+@click.option("--tables", "keep_tables", is_flag=True, help="Also write each case's plan tables (Parquet).")
+@click.option("--rebuild", is_flag=True, help="Build a new model for every case (no warm re-solve).")
+@click.option("--no-progress", is_flag=True, help="No progress bar.")
+def sweep_command(
+    spec: Path,
+    out_dir: Path,
+    workers: int | None,
+    scheduler: str | None,
+    resume: bool,
+    relax: bool,
+    lp: bool,
+    time_limit: float | None,
+    mip_gap: float,
+    keep_tables: bool,
+    rebuild: bool,
+    no_progress: bool,
+) -> None:
+    """Run every case of the sweep SPEC (YAML) and gather the results into OUT/results.parquet."""
+    from optimizer.sweep import load_spec, run_sweep
+
+    options = SolveOptions(
+        time_limit=time_limit,
+        mip_gap=mip_gap,
+        relax="all" if lp else ("units" if relax else "none"),
+        marginal_costs=False,
+    )
+    try:
+        report = run_sweep(
+            load_spec(spec),
+            out_dir,
+            options=options,
+            workers=workers,
+            scheduler=scheduler,
+            resume=resume,
+            warm=not rebuild,
+            keep_tables=keep_tables,
+            progress=not no_progress,
+        )
+    except InputError as error:
+        click.echo(error.render(), err=True)
+        sys.exit(EXIT_INVALID_INPUT)
+    click.echo(report.line(out_dir))
+    if report.lost:
+        click.echo(f"error: {report.lost} case(s) not run, first: {report.lost_errors[0]}", err=True)
+        sys.exit(EXIT_SOLVER_FAILURE)

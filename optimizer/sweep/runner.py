@@ -1,0 +1,170 @@
+"""Run a sweep's cases on a local process pool or a Dask cluster, through the same
+``concurrent.futures`` interface, writing each case as soon as it finishes."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+import time
+from collections.abc import Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from tqdm import tqdm
+
+from optimizer.errors import InputError
+from optimizer.solver import SolveOptions
+from optimizer.sweep import store
+from optimizer.sweep.sensitivity import regime_changes, tornado
+from optimizer.sweep.spec import Case, SweepSpec, expand_cases
+from optimizer.sweep.variation import is_warm, parameter_issues
+from optimizer.sweep.worker import CaseTask, base_inputs, run_case
+
+
+@dataclass
+class SweepReport:
+    """How a sweep went (counts of cases; seconds of wall time)."""
+
+    total: int
+    skipped: int = 0  # already finished (resume)
+    done: int = 0
+    failed: int = 0
+    lost: int = 0  # not run: a worker died or the run was interrupted; --resume runs them
+    seconds: float = 0.0
+    lost_errors: list[str] = field(default_factory=list)
+
+    @property
+    def cases_per_minute(self) -> float:
+        ran = self.done + self.failed
+        return 60.0 * ran / self.seconds if self.seconds > 0 else 0.0
+
+    def line(self, out: Path) -> str:
+        text = (
+            f"sweep: {self.total} cases: {self.done} ok, {self.failed} failed, {self.skipped} already done"
+            f"{f', {self.lost} not run (use --resume)' if self.lost else ''}; "
+            f"{self.seconds:.1f} s, {self.cases_per_minute:.0f} cases/min; results in {out / store.RESULTS}"
+        )
+        return text
+
+
+def sweep_options(options: SolveOptions) -> SolveOptions:
+    """Solve options for a sweep: one HiGHS thread per case (parallelism is across cases), no
+    marginal-cost LP re-solve unless asked (a sweep's metrics do not use it)."""
+    return SolveOptions(**{**asdict(options), "threads": options.threads or 1})
+
+
+def make_tasks(
+    spec: SweepSpec, cases: list[Case], options: SolveOptions, *, warm: bool, keep_tables: bool
+) -> list[CaseTask]:
+    """One task per case, ordered so that cases sharing a structural variant are adjacent."""
+    inputs = base_inputs(str(spec.base_path()), spec.base_changes)
+    tasks = [
+        CaseTask(
+            case_id=case.case_id,
+            base_path=str(spec.base_path()),
+            base_changes=spec.base_changes,
+            parameters={name: spec.parameters[name] for name in case.values},
+            values=case.values,
+            options=options,
+            warm=warm,
+            keep_tables=keep_tables,
+        )
+        for case in cases
+    ]
+
+    def structural_key(task: CaseTask) -> str:
+        parts = [repr(task.values[n]) for n, p in task.parameters.items() if not is_warm(p, inputs)]
+        return "|".join(parts)
+
+    return sorted(tasks, key=structural_key)
+
+
+def check_spec(spec: SweepSpec) -> None:
+    """Load the base scenario with the common changes and check every parameter's filters;
+    raises :class:`InputError` before any case runs."""
+    inputs = base_inputs(str(spec.base_path()), spec.base_changes)
+    issues = parameter_issues(spec.parameters, inputs, str(spec.path or "sweep spec"))
+    if issues:
+        raise InputError(issues)
+
+
+@contextmanager
+def open_executor(workers: int | None, scheduler: str | None) -> Iterator[Executor]:
+    """A local process pool (``workers`` processes) or the executor of a Dask cluster."""
+    if scheduler:
+        from distributed import Client
+
+        with Client(scheduler) as client:
+            executor = client.get_executor(pure=False)
+            try:
+                yield executor
+            finally:
+                executor.shutdown(wait=False)
+    else:
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1, mp_context=context) as executor:
+            yield executor
+
+
+def run_sweep(
+    spec: SweepSpec,
+    out: Path,
+    *,
+    options: SolveOptions | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    resume: bool = False,
+    warm: bool = True,
+    keep_tables: bool = False,
+    progress: bool = True,
+) -> SweepReport:
+    """Run every case of ``spec`` not already finished in ``out``; write results and sensitivity tables."""
+    options = sweep_options(options or SolveOptions(marginal_costs=False))
+    check_spec(spec)
+    cases = expand_cases(spec)
+    manifest = {
+        "name": spec.name,
+        "base": str(spec.base_path()),
+        "base_changes": spec.base_changes,
+        "options": asdict(options),
+        "warm": warm,
+    }
+    store.open_store(out, manifest, resume)
+    finished = store.finished_ids(out) if resume else set()
+    todo = [case for case in cases if case.case_id not in finished]
+    report = SweepReport(total=len(cases), skipped=len(cases) - len(todo))
+    started = time.perf_counter()
+    tasks = make_tasks(spec, todo, options, warm=warm, keep_tables=keep_tables)
+    bar = tqdm(total=len(tasks), unit="case", file=sys.stderr, disable=not progress, dynamic_ncols=True)
+    try:
+        with open_executor(workers, scheduler) as executor:
+            futures = [executor.submit(run_case, task) for task in tasks]
+            for future in as_completed(futures):
+                try:
+                    record = future.result()
+                except Exception as error:  # the worker died: the case was not run
+                    report.lost += 1
+                    report.lost_errors.append(f"{type(error).__name__}: {error}")
+                else:
+                    store.write_case(out, record)
+                    report.done += record["status"] == "ok"
+                    report.failed += record["status"] == "failed"
+                bar.update(1)
+                bar.set_postfix(done=report.done, failed=report.failed, refresh=False)
+    finally:
+        bar.close()
+        report.seconds = time.perf_counter() - started
+        write_outputs(spec, cases, out)
+    return report
+
+
+def write_outputs(spec: SweepSpec, cases: list[Case], out: Path) -> None:
+    """Gather the case files into ``results.parquet`` and write ``tornado.csv`` and ``regime_changes.csv``."""
+    results = store.gather(out, [case.case_id for case in cases], list(spec.parameters))
+    if results.empty or "cost_per_mtok_usd" not in results.columns:
+        return
+    tornado(results).to_csv(out / "tornado.csv", index=False, float_format="%.6g")
+    regime_changes(results).to_csv(out / "regime_changes.csv", index=False, float_format="%.6g")

@@ -1,0 +1,233 @@
+"""The sweep spec (YAML): a base scenario, the parameters to vary and how to pick their values.
+
+Cases come from a full ``grid``, an explicit list of ``cases`` and/or a ``sample`` (Latin
+hypercube or Monte Carlo with a seed) over ranges, plus the unchanged base case. Each case's id
+is a short hash of its canonical JSON (parameter definitions and values), so the same case
+always gets the same id and a resumed sweep recognises it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from optimizer.errors import InputError, InputIssue
+from optimizer.loading import describe_pydantic_error, read_yaml_mapping
+
+# kind -> (unit of the value, filter fields the kind requires, filter fields it accepts)
+KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
+    "energy_price": ("USD/MWh", ("site", "option"), ("site", "option")),
+    "energy_price_scale": ("factor", (), ("site", "option")),
+    "accelerator_price": ("USD per accelerator", ("accelerator",), ("accelerator",)),
+    "accelerator_price_scale": ("factor", (), ("accelerator",)),
+    "demand_scale": ("factor", (), ("region", "workload")),
+    "carbon_price": ("USD/t CO2, every year", (), ()),
+    "unserved_penalty": ("USD/Mtok", (), ()),
+    "setting": ("a scenario setting's value", ("setting",), ("setting",)),
+    "catalog": ("the column's value or factor", ("catalog", "column"), ("catalog", "where", "column", "mode")),
+}
+FILTERS = ("site", "option", "accelerator", "region", "workload", "setting", "catalog", "where", "column", "mode")
+POSITIVE_KINDS = ("energy_price_scale", "accelerator_price_scale", "demand_scale", "unserved_penalty")
+ID_LENGTH = 12
+
+
+class Parameter(BaseModel):
+    """One varied input: what it changes (``kind`` and filters); its values come from the cases."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal[tuple(KINDS)]  # type: ignore[valid-type]
+    site: str | None = None
+    option: str | None = None
+    accelerator: str | None = None
+    region: str | None = None
+    workload: str | None = None
+    setting: str | None = None  # a ScenarioConfig field (kind: setting)
+    catalog: str | None = None  # kind: catalog
+    where: dict[str, str | int | float | bool] = Field(default_factory=dict)
+    column: str | None = None
+    mode: Literal["set", "scale"] = "set"
+
+    @model_validator(mode="after")
+    def _filters_fit_kind(self) -> Parameter:
+        _, required, accepted = KINDS[self.kind]
+        missing = [name for name in required if getattr(self, name) in (None, {})]
+        if missing:
+            raise ValueError(f"kind {self.kind!r} needs {missing}")
+        extra = [name for name in FILTERS if name not in accepted and getattr(self, name) not in (None, {}, "set")]
+        if extra:
+            raise ValueError(f"kind {self.kind!r} does not take {extra}; it takes {list(accepted) or 'no filter'}")
+        return self
+
+    @property
+    def numeric(self) -> bool:
+        return self.kind not in ("setting", "catalog")
+
+    def definition(self) -> dict[str, Any]:
+        """The fields that say what this parameter changes (for case ids)."""
+        return self.model_dump(exclude_defaults=True) | {"kind": self.kind}
+
+
+class Sample(BaseModel):
+    """Random cases: ``n`` points over ``ranges`` ({name: [low, high]}), reproducible by ``seed``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    method: Literal["lhs", "random"] = "lhs"
+    n: int = Field(ge=1, le=1_000_000)
+    seed: int = 0
+    ranges: dict[str, tuple[float, float]]
+    digits: int = Field(default=6, ge=1, le=15)  # significant digits kept (stable ids)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Sample:
+        for name, (low, high) in self.ranges.items():
+            if high < low:
+                raise ValueError(f"range of {name!r}: low {low} is above high {high}")
+        return self
+
+
+class SweepSpec(BaseModel):
+    """A sweep: the base scenario, changes common to every case, parameters, and the cases."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = "sweep"
+    base: str  # scenario YAML, relative to the spec file
+    base_changes: dict[str, Any] = Field(default_factory=dict)  # scenario settings for every case
+    include_base: bool = True  # also run the base scenario unchanged (the tornado's centre)
+    parameters: dict[str, Parameter] = Field(min_length=1)
+    grid: dict[str, list[Any]] = Field(default_factory=dict)
+    cases: list[dict[str, Any]] = Field(default_factory=list)
+    sample: Sample | None = None
+    path: Path | None = Field(default=None, exclude=True)
+
+    def base_path(self) -> Path:
+        """The base scenario's path (relative paths are taken from the spec file's folder)."""
+        base = Path(self.base)
+        if not base.is_absolute() and self.path is not None:
+            base = self.path.parent / base
+        return base.resolve()
+
+
+class Case(BaseModel):
+    """One variant: a value for some parameters (the others keep their base value)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    case_id: str
+    values: dict[str, Any]
+
+
+def load_spec(path: str | Path) -> SweepSpec:
+    """Read and validate a sweep spec; raises :class:`InputError` naming file, YAML path and field."""
+    path = Path(path)
+    raw = read_yaml_mapping(path)
+    file = str(path)
+    try:
+        spec = SweepSpec.model_validate(raw)
+    except ValidationError as exc:
+        raise InputError([_issue(file, error) for error in exc.errors()]) from None
+    spec = spec.model_copy(update={"path": path.resolve()})
+    issues = _reference_issues(spec, file)
+    if not spec.base_path().is_file():
+        issues.append(InputIssue(file, "base", "base", f"scenario file {spec.base_path()} does not exist"))
+    if issues:
+        raise InputError(issues)
+    return spec
+
+
+def _issue(file: str, error: Any) -> InputIssue:
+    loc = [str(part) for part in error["loc"]]
+    location = ".".join(loc[:-1]) if len(loc) > 1 else ""
+    return InputIssue(file, location, loc[-1] if loc else "", describe_pydantic_error(dict(error)))
+
+
+def _reference_issues(spec: SweepSpec, file: str) -> list[InputIssue]:
+    """Every name a case uses must be a declared parameter, with a value it can take."""
+    issues = []
+    blocks: list[tuple[str, dict[str, Any]]] = [(f"grid.{name}", {name: v}) for name, v in spec.grid.items()]
+    blocks += [(f"cases[{i}]", case) for i, case in enumerate(spec.cases)]
+    if spec.sample:
+        blocks += [(f"sample.ranges.{name}", {name: list(v)}) for name, v in spec.sample.ranges.items()]
+    for location, values in blocks:
+        for name, value in values.items():
+            parameter = spec.parameters.get(name)
+            if parameter is None:
+                issues.append(InputIssue(file, location, name, f"not a parameter; declared: {sorted(spec.parameters)}"))
+                continue
+            items = value if location.startswith(("grid", "sample")) else [value]
+            if location.startswith("grid") and not items:
+                issues.append(InputIssue(file, location, name, "a grid needs at least one value"))
+            for item in items:
+                problem = _value_problem(parameter, item)
+                if problem:
+                    issues.append(InputIssue(file, location, name, f"{problem}; found {item!r}"))
+    if spec.sample:
+        issues += [
+            InputIssue(file, f"sample.ranges.{name}", name, "random sampling needs a numeric parameter")
+            for name in spec.sample.ranges
+            if name in spec.parameters and not spec.parameters[name].numeric
+        ]
+    if not (spec.grid or spec.cases or spec.sample):
+        issues.append(InputIssue(file, "", "grid", "no cases: give a grid, a list of cases or a sample"))
+    return issues
+
+
+def _value_problem(parameter: Parameter, value: Any) -> str | None:
+    if not parameter.numeric:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
+        return f"{parameter.kind} expects a number ({KINDS[parameter.kind][0]})"
+    if parameter.kind in POSITIVE_KINDS and value <= 0:
+        return f"{parameter.kind} expects a value above 0"
+    if value < 0:
+        return f"{parameter.kind} expects a value of at least 0"
+    return None
+
+
+def case_id(spec: SweepSpec, values: dict[str, Any]) -> str:
+    """Short hash of the case's canonical JSON: each varied parameter's definition and value."""
+    content = {name: {"parameter": spec.parameters[name].definition(), "value": values[name]} for name in values}
+    text = json.dumps(content, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:ID_LENGTH]
+
+
+def expand_cases(spec: SweepSpec) -> list[Case]:
+    """Every case of the spec, in a stable order, without duplicates (same id kept once)."""
+    rows: list[dict[str, Any]] = [{}] if spec.include_base else []
+    if spec.grid:
+        names = list(spec.grid)
+        rows += [dict(zip(names, combo, strict=True)) for combo in itertools.product(*spec.grid.values())]
+    rows += [dict(case) for case in spec.cases]
+    if spec.sample:
+        rows += sample_values(spec.sample)
+    cases: dict[str, Case] = {}
+    for values in rows:
+        identifier = case_id(spec, values)
+        cases.setdefault(identifier, Case(case_id=identifier, values=values))
+    return list(cases.values())
+
+
+def sample_values(sample: Sample) -> list[dict[str, float]]:
+    """``n`` points in the box of ``ranges``: Latin hypercube (one point per stratum of each
+    range, strata shuffled independently) or plain uniform Monte Carlo; rounded to ``digits``."""
+    rng = np.random.default_rng(sample.seed)
+    names = list(sample.ranges)
+    if sample.method == "lhs":
+        strata = np.stack([rng.permutation(sample.n) for _ in names], axis=1)
+        unit = (strata + rng.random((sample.n, len(names)))) / sample.n
+    else:
+        unit = rng.random((sample.n, len(names)))
+    low = np.array([sample.ranges[name][0] for name in names])
+    high = np.array([sample.ranges[name][1] for name in names])
+    points = low + unit * (high - low)
+    return [
+        {name: float(f"{value:.{sample.digits}g}") for name, value in zip(names, row, strict=True)} for row in points
+    ]
