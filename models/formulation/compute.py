@@ -80,10 +80,11 @@ def add_compute(m: pyo.ConcreteModel) -> None:
             <= pyo.quicksum(installed(m, s, a, c, y) for c in coolings[s, a, y])
         ),
     )
-    caps = [(a, v) for (a, v) in data.supply_cap]
     buys_by_vintage = defaultdict(list)
     for s, a, c, v in m.SACV:
         buys_by_vintage[a, v].append((s, a, c, v))
+    # a cap on a type no site can buy (e.g. liquid-only with no liquid design) constrains nothing
+    caps = [(a, v) for (a, v) in data.supply_cap if (a, v) in buys_by_vintage]
     m.supply_limit = pyo.Constraint(
         caps,
         rule=lambda m, a, v: (
