@@ -104,7 +104,8 @@ def open_executor(workers: int | None, scheduler: str | None) -> Iterator[Execut
             finally:
                 executor.shutdown(wait=False)
     else:
-        context = multiprocessing.get_context("spawn")
+        context = multiprocessing.get_context("forkserver")  # workers fork from a clean process
+        context.set_forkserver_preload(["optimizer.sweep.worker"])  # that imported Pyomo once
         with ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1, mp_context=context) as executor:
             yield executor
 
