@@ -106,8 +106,11 @@ def open_executor(workers: int | None, scheduler: str | None) -> Iterator[Execut
     else:
         context = multiprocessing.get_context("forkserver")  # workers fork from a clean process
         context.set_forkserver_preload(["optimizer.sweep.worker"])  # that imported Pyomo once
-        with ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1, mp_context=context) as executor:
+        executor = ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1, mp_context=context)
+        try:
             yield executor
+        finally:  # on an interruption, drop the cases not started (they run on --resume)
+            executor.shutdown(wait=True, cancel_futures=True)
 
 
 def run_sweep(

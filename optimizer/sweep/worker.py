@@ -77,21 +77,36 @@ class _Live:
 @dataclass
 class _Cache:
     bases: dict[str, ScenarioInputs] = field(default_factory=dict)
+    stamps: dict[str, list[tuple[str, int, int]]] = field(default_factory=dict)
     planners: OrderedDict[str, _Live] = field(default_factory=OrderedDict)
 
 
 _CACHE = _Cache()
 
 
+def _stamp(inputs: ScenarioInputs) -> list[tuple[str, int, int]]:
+    """(path, mtime in ns, size in bytes) of a scenario's files: a cached copy is stale if they changed."""
+    paths = [inputs.path, *inputs.sources.values()] if inputs.path else list(inputs.sources.values())
+    stats = [(str(path), path.stat()) for path in paths if path.is_file()]
+    return [(name, stat.st_mtime_ns, stat.st_size) for name, stat in stats]
+
+
 def base_inputs(base_path: str, base_changes: dict[str, Any]) -> ScenarioInputs:
-    """The base scenario with the sweep's common changes (cached per process)."""
-    key = json.dumps([base_path, base_changes], sort_keys=True, default=str)
-    if key not in _CACHE.bases:
+    """The base scenario with the sweep's common changes (cached per process, reloaded if its
+    files change, so a long-lived Dask worker never solves an outdated scenario)."""
+    key = _base_key(base_path, base_changes)
+    cached = _CACHE.bases.get(key)
+    if cached is None or _stamp(cached) != _CACHE.stamps[key]:
         changes = dict(base_changes)
         overrides = [Override.model_validate(item) for item in changes.pop("overrides", [])]
         inputs = load_scenario(Path(base_path))
         _CACHE.bases[key] = derive_inputs(inputs, changes, overrides, f"{base_path} (base_changes)")
+        _CACHE.stamps[key] = _stamp(_CACHE.bases[key])
     return _CACHE.bases[key]
+
+
+def _base_key(base_path: str, base_changes: dict[str, Any]) -> str:
+    return json.dumps([base_path, base_changes], sort_keys=True, default=str)
 
 
 def split_changes(task: CaseTask, inputs: ScenarioInputs) -> tuple[list[Change], list[Change]]:
@@ -107,7 +122,12 @@ def split_changes(task: CaseTask, inputs: ScenarioInputs) -> tuple[list[Change],
 def _planner_for(task: CaseTask, inputs: ScenarioInputs, structural: list[Change]) -> tuple[_Live, str]:
     """A live planner for the base plus the structural changes: cached (warm) or new (cold)."""
     key = json.dumps(
-        [task.base_path, task.base_changes, [[p.definition(), v] for p, v in structural], repr(task.options)],
+        [
+            _base_key(task.base_path, task.base_changes),
+            _CACHE.stamps.get(_base_key(task.base_path, task.base_changes)),
+            [[p.definition(), v] for p, v in structural],
+            repr(task.options),
+        ],
         sort_keys=True,
         default=str,
     )
