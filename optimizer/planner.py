@@ -14,6 +14,7 @@ from models.inputs import ScenarioInputs
 from optimizer.loading import load_scenario
 from optimizer.results import PlanResult, extract_result
 from optimizer.solver import HighsSession, SolveOptions, SolveOutcome, raise_if_no_plan
+from optimizer.staged_mip import solve_staged
 
 INTEGER_VARIABLES = ("units_bought", "site_open", "cooling_design")
 
@@ -64,7 +65,10 @@ class Planner:
         """Solve; with integers, also fix them and re-solve the LP for marginal costs."""
         options = options or self.options
         session = self.session
-        outcome = session.solve(options, lp=not self.has_integers())
+        if self.data.integer_units and options.relax == "none" and options.staged:
+            outcome = solve_staged(self, options)
+        else:
+            outcome = session.solve(options, lp=not self.has_integers())
         raise_if_no_plan(outcome)
         mip_outcome = outcome
         duals_available = not self.has_integers()

@@ -22,6 +22,7 @@ class SolveOptions:
     threads: int | None = None
     relax: str = "none"  # "none", "units" (accelerator counts continuous) or "all" (an LP)
     marginal_costs: bool = True  # fix integers, re-solve as an LP, read demand duals
+    staged: bool = True  # whole units: binaries first, then units (optimizer.staged_mip)
     presolve: str = "choose"
     solver_method: str = "choose"  # HiGHS 'solver' option for LPs: choose, simplex, ipm
 
@@ -87,6 +88,17 @@ class HighsSession:
             result.solution_loader.load_vars()
             self.last_result = result
         return outcome
+
+    def set_start(self, values: list) -> None:
+        """Hand HiGHS a starting MIP solution ([(Pyomo var, value)]) for the next solve."""
+        import numpy as np
+
+        self.solver.update()
+        columns = self.solver._pyomo_var_to_solver_var_map  # Pyomo exposes no public column map
+        pairs = [(columns[id(var)], value) for var, value in values if id(var) in columns and value is not None]
+        index = np.array([column for column, _ in pairs], dtype=np.int32)
+        value = np.array([v for _, v in pairs], dtype=np.float64)
+        self.highs.setSolution(len(pairs), index, value)
 
     def duals(self, constraints: list) -> dict:
         """Row duals ($M per unit of right-hand side) of the last LP solve."""

@@ -1,0 +1,52 @@
+"""Every shipped catalog passes the schema and every shipped scenario solves to a plausible cost.
+
+Plausible band for the levelised cost per million generated tokens: $0.02-$3.00. Upper end:
+published API prices for 70B-class and R1-class models (~$0.6-2.2 per Mtok of output) include
+the provider's margin, and renting an H100 at $2.85-3.50/GPU-h serving 2,700 tok/s costs
+$0.29-0.36/Mtok; an owner-operator must not pay more than ~$3. Lower end: a B300 ($65k, 5 years
+at 9%) serving 14,000 tok/s all year costs ~$0.04/Mtok in capex alone at full use; with power and
+facility, nothing credible is below ~$0.02.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from models.schema import CATALOG_ROWS
+from optimizer.loading import load_scenario
+from optimizer.planner import Planner
+from optimizer.scenario_table import SCENARIO_DIR, SHIPPED
+from optimizer.solver import SolveOptions
+
+CATALOG_DIR = SCENARIO_DIR.parent / "catalogs"
+
+
+def test_every_catalog_row_is_sourced_and_valid():
+    inputs = load_scenario(SCENARIO_DIR / "baseline.yaml")
+    assert set(inputs.tables) == set(CATALOG_ROWS)
+    for name, frame in inputs.tables.items():
+        if "source" in frame.columns:
+            assert frame["source"].str.strip().str.len().min() > 0, name
+    sizes = {name: len(frame) for name, frame in inputs.tables.items()}
+    assert sizes["accelerators"] >= 10 and sizes["workloads"] >= 3 and sizes["cooling"] >= 4
+    assert sizes["interconnect"] >= 5 and sizes["sites"] >= 20
+
+
+def test_catalog_files_carry_units_in_column_names():
+    for path in CATALOG_DIR.glob("*.csv"):
+        header = path.read_text().splitlines()[0].split(",")
+        numeric = [c for c in header if c.endswith(("_usd", "_mw", "_kw", "_w", "_mwh", "_ms", "_gb", "_years"))]
+        assert numeric or path.stem in ("regions", "slices", "profiles", "workloads"), path
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", SHIPPED)
+def test_shipped_scenario_solves_to_a_plausible_cost(name):
+    result = Planner.from_file(Path(SCENARIO_DIR / f"{name}.yaml"), SolveOptions(relax="all")).solve()
+    summary = result.summary
+    assert summary["status"] == "optimal"
+    assert 0.02 <= summary["cost_per_mtok_usd"] <= 3.0
+    assert summary["tokens_served"] > 0
+    assert len(summary["sites_opened"]) >= 1
