@@ -17,6 +17,7 @@ import pyomo.environ as pyo
 from models.data import PlanningData
 from models.formulation.core import COST_COMPONENTS
 from models.inputs import ScenarioInputs
+from optimizer.shortfall import explain_shortfalls
 from optimizer.solver import SolveOutcome
 
 if TYPE_CHECKING:
@@ -249,6 +250,12 @@ def extract_result(
     return PlanResult(summary=summary, tables=tables, timings=timings)
 
 
+def latency_bounds(planner: Planner) -> dict[str, float]:
+    """Latency bound (ms) of each workload class."""
+    workloads = planner.inputs.table("workloads")
+    return dict(zip(workloads["workload"], workloads["latency_ms_max"].astype(float), strict=True))
+
+
 def build_summary(
     planner: Planner, tables: dict[str, pd.DataFrame], mip: SolveOutcome, final: SolveOutcome
 ) -> dict[str, Any]:
@@ -329,4 +336,5 @@ def build_summary(
         "handover_seconds": mip.handover_seconds,
         "solve_seconds": mip.solve_seconds + (final.solve_seconds if final is not mip else 0.0),
         "years": data.years,
+        "shortfalls": explain_shortfalls(tables, data, latency_bounds(planner)),
     }

@@ -63,6 +63,12 @@ def render_summary(summary: dict[str, Any]) -> str:
         f"  ports in {years[-1]}: copper {ports['copper']:,}, optical {ports['optical']:,};"
         f" liquid-cooled share {summary['liquid_cooled_share']:.0%}"
     )
+    shortfalls = summary.get("shortfalls", [])
+    if shortfalls:
+        lines.append("  unserved demand:")
+        lines += [f"    {item['message']}" for item in shortfalls[:12]]
+        if len(shortfalls) > 12:
+            lines.append(f"    ... and {len(shortfalls) - 12} more (see summary.json)")
     lines.append(
         f"  time: build {summary['build_seconds']:.2f}s, hand-over {summary['handover_seconds']:.2f}s,"
         f" HiGHS {summary['solve_seconds']:.2f}s"

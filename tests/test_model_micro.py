@@ -332,3 +332,20 @@ def test_slice_blocks_keep_energy_and_cost_exact_for_flat_load(tmp_path):
     assert len(coarse.tables["energy"]) == 2
     assert coarse.summary["objective_usd"] == pytest.approx(fine.summary["objective_usd"])
     assert fine.summary["cost_breakdown_usd"]["energy"] == pytest.approx(2190 * (20 + 40 + 60 + 80))
+
+
+def test_shortfall_explained_in_planner_terms(tmp_path):
+    spec = micro()
+    spec["grid"][0]["grid_mw"] = 0.6
+    result = solve(spec, tmp_path)
+    (shortfall,) = result.summary["shortfalls"]
+    assert shortfall["unserved_share"] == pytest.approx(0.4)
+    assert shortfall["message"].startswith("r chat demand 2026: 40% unserved")
+    assert "every site within 100 ms is limited: a at its grid limit (0.6 MW)" in shortfall["message"]
+
+
+def test_shortfall_without_reachable_site(tmp_path):
+    spec = micro()
+    spec["latency"][0]["latency_ms"] = 500.0
+    result = solve(spec, tmp_path)
+    assert "no candidate site within its 100 ms latency bound" in result.summary["shortfalls"][0]["message"]
