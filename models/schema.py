@@ -13,8 +13,11 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
-NonNegative = Annotated[float, Field(ge=0.0)]
-Positive = Annotated[float, Field(gt=0.0)]
+# Upper limits are sanity bounds far above any real figure: they turn typos such as 1e300 into
+# clear input errors instead of a matrix HiGHS cannot solve.
+NonNegative = Annotated[float, Field(ge=0.0, le=1e12)]
+Positive = Annotated[float, Field(gt=0.0, le=1e12)]
+Money = Annotated[float, Field(ge=0.0, le=1e11)]  # USD amounts and unit prices
 Year = Annotated[int, Field(ge=2000, le=2100)]
 Identifier = Annotated[str, Field(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9_.\-]+$")]
 
@@ -41,7 +44,7 @@ class AcceleratorRow(SourcedRow):
     power_kw_per_accel: Positive  # all-in at full load, host/server share included (kW)
     idle_fraction: Fraction  # idle power / full-load power
     memory_gb: NonNegative
-    price_usd_per_accel: NonNegative  # server or rack share included (USD)
+    price_usd_per_accel: Money  # server or rack share included (USD)
     lifetime_years: Annotated[int, Field(ge=1, le=30)]
     first_year: Year
     liquid_required: bool
@@ -78,7 +81,7 @@ class CoolingRow(SourcedRow):
     cooling: Identifier
     kind: Literal["air", "liquid"]
     max_kw_per_rack: Positive
-    capex_usd_per_kw_it: NonNegative
+    capex_usd_per_kw_it: Money
     lifetime_years: Annotated[int, Field(ge=1, le=50)]
     fom_fraction_per_year: Fraction = 0.0
     pue_cold: Annotated[float, Field(ge=1.0, le=3.0)]
@@ -92,7 +95,7 @@ class InterconnectRow(SourcedRow):
 
     interconnect: Identifier
     medium: Literal["copper", "optical"]  # copper reaches only inside a rack
-    cost_usd_per_port: NonNegative
+    cost_usd_per_port: Money
     power_w_per_port: NonNegative
     reach_m: Positive
     lifetime_years: Annotated[int, Field(ge=1, le=30)]
@@ -108,8 +111,8 @@ class SiteRow(SourcedRow):
     latitude: Annotated[float, Field(ge=-90, le=90)]
     longitude: Annotated[float, Field(ge=-180, le=180)]
     climate: Literal["cold", "temperate", "hot"]
-    fixed_cost_usd_per_year: NonNegative  # paid every year the site is open (land, staff)
-    facility_capex_usd_per_kw_it: NonNegative  # shell + electrical per kW of IT capacity
+    fixed_cost_usd_per_year: Money  # paid every year the site is open (land, staff)
+    facility_capex_usd_per_kw_it: Money  # shell + electrical per kW of IT capacity
     facility_lifetime_years: Annotated[int, Field(ge=1, le=60)]
     facility_fom_fraction_per_year: Fraction = 0.0
     floor_racks: NonNegative  # racks the floor space can hold
@@ -138,7 +141,7 @@ class SupplyRow(SourcedRow):
     site: Identifier
     option: Identifier
     kind: Literal["grid", "ppa"]
-    price_usd_per_mwh: NonNegative
+    price_usd_per_mwh: Money
     cap_mw: NonNegative | None = None  # PPA nameplate; ignored for grid
     profile: Identifier = "flat"  # grid: price multiplier by slice; PPA: availability by slice
     carbon_kg_per_mwh: NonNegative
@@ -166,7 +169,7 @@ class LatencyRow(SourcedRow):
     site: Identifier
     region: Identifier
     latency_ms: NonNegative
-    delivery_usd_per_mtok: NonNegative
+    delivery_usd_per_mtok: Money
 
 
 class DemandRow(SourcedRow):
@@ -299,12 +302,12 @@ class ScenarioConfig(BaseModel):
     catalogs: dict[str, str]
     wacc: Annotated[float, Field(ge=0.0, le=0.5)] = 0.08  # weighted average cost of capital
     discount_rate: Annotated[float, Field(ge=0.0, le=0.5)] | None = None  # defaults to wacc
-    unserved_penalty_usd_per_mtok: Annotated[float, Field(gt=0.0)] = 1000.0
-    carbon_price_usd_per_t: NonNegative | dict[Year, NonNegative] = 0.0
+    unserved_penalty_usd_per_mtok: Annotated[float, Field(gt=0.0, le=1e6)] = 1000.0
+    carbon_price_usd_per_t: Money | dict[Year, Money] = 0.0
     carbon_cap_t: dict[Year, NonNegative] = Field(default_factory=dict)
-    capex_budget_usd: dict[Year, NonNegative] = Field(default_factory=dict)
-    demand_scale: Positive = 1.0  # multiplies every demand row
-    workload_demand_scale: dict[str, Positive] = Field(default_factory=dict)
+    capex_budget_usd: dict[Year, Money] = Field(default_factory=dict)
+    demand_scale: Annotated[float, Field(gt=0.0, le=1e6)] = 1.0  # multiplies every demand row
+    workload_demand_scale: dict[str, Annotated[float, Field(gt=0.0, le=1e6)]] = Field(default_factory=dict)
     slices_per_block: Annotated[int, Field(ge=1, le=24)] = 1  # merge consecutive slices of a day
     integer_units: bool = True  # accelerators bought in whole servers/racks
     allow_cooling_mix: bool = False  # more than one cooling design per site
