@@ -49,7 +49,9 @@ def capped_accelerators(tables: dict[str, pd.DataFrame], data: PlanningData, yea
     ]
 
 
-def explain_shortfalls(tables: dict[str, pd.DataFrame], data: PlanningData, latency_bounds: dict[str, float]) -> list[dict]:
+def explain_shortfalls(
+    tables: dict[str, pd.DataFrame], data: PlanningData, latency_bounds: dict[str, float]
+) -> list[dict]:
     """One entry per short (region, workload, year): share and Mtok unserved and a sentence why."""
     demand = tables["demand"]
     totals = demand.groupby(["region", "workload", "year"])[["demand_mtok", "unserved_mtok"]].sum()
@@ -87,7 +89,9 @@ def _reasons(
     reasons = []
     blocked = [s for s in candidates if s not in able]
     if blocked:
-        reasons.append(f"{len(blocked)} site(s) within {bound:.0f} ms may install no accelerator for it: {', '.join(blocked)}")
+        reasons.append(
+            f"{len(blocked)} site(s) within {bound:.0f} ms may install no accelerator for it: {', '.join(blocked)}"
+        )
     limited = {s: limits[s] for s in candidates if s in able and limits[s]}
     free = [s for s in candidates if s in able and not limits[s]]
     if limited:
