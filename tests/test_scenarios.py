@@ -50,3 +50,24 @@ def test_shipped_scenario_solves_to_a_plausible_cost(name):
     assert 0.02 <= summary["cost_per_mtok_usd"] <= 3.0
     assert summary["tokens_served"] > 0
     assert len(summary["sites_opened"]) >= 1
+
+
+@pytest.mark.slow
+def test_readme_first_command_solves_the_shipped_baseline(tmp_path):
+    """`aidc solve` with no argument: the staged MIP on the shipped baseline (minutes)."""
+    import json
+    import subprocess
+    import sys
+
+    run = subprocess.run(
+        [sys.executable, "-m", "optimizer.cli", "solve", "--json", "--time-limit", "900", "--out", str(tmp_path / "run")],
+        capture_output=True,
+        text=True,
+        timeout=1500,
+    )
+    assert run.returncode == 0, run.stderr
+    summary = json.loads(run.stdout)
+    assert summary["scenario"] == "baseline"
+    assert summary["status"] in ("optimal", "feasible")
+    assert 0.02 <= summary["cost_per_mtok_usd"] <= 3.0
+    assert (tmp_path / "run" / "summary.json").is_file()
