@@ -60,7 +60,17 @@ def test_readme_first_command_solves_the_shipped_baseline(tmp_path):
     import sys
 
     run = subprocess.run(
-        [sys.executable, "-m", "optimizer.cli", "solve", "--json", "--time-limit", "900", "--out", str(tmp_path / "run")],
+        [
+            sys.executable,
+            "-m",
+            "optimizer.cli",
+            "solve",
+            "--json",
+            "--time-limit",
+            "900",
+            "--out",
+            str(tmp_path / "run"),
+        ],
         capture_output=True,
         text=True,
         timeout=1500,
