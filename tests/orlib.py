@@ -48,7 +48,7 @@ def write_instance(name: str, folder: Path) -> Path:
     """Write instance ``name`` as an aidc scenario in ``folder``; return the YAML path."""
     warehouses, customers = parse_instance(ORLIB / f"{name}.txt")
     spec = micro()
-    spec["config"].update(name=name, integer_units=False, unserved_penalty_usd_per_mtok=1e7)
+    spec["config"].update(name=name, integer_units=False, unserved_penalty_usd_per_mtok=1e6)
     spec["accelerators"][0].update(price_usd_per_accel=0.0, idle_fraction=0.0, power_kw_per_accel=1.0)
     spec["slices"] = [dict(slice=0, day=0, hour=0, hours=1.0 / 3600.0)]
     sites = [f"w{i}" for i in range(len(warehouses))]
