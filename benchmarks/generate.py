@@ -91,9 +91,10 @@ SIZES: dict[str, Size] = {
     "xs": Size(sites=4, accelerators=4, regions=3, workloads=3, years=3, slices=8),
     "s": Size(sites=8, accelerators=6, regions=4, workloads=3, years=4, slices=12),
     "m": Size(sites=16, accelerators=8, regions=6, workloads=3, years=5, slices=24),
+    "ml": Size(sites=24, accelerators=10, regions=8, workloads=4, years=5, slices=24),
     "l": Size(sites=30, accelerators=13, regions=8, workloads=4, years=5, slices=48),
-    "xl": Size(sites=40, accelerators=16, regions=10, workloads=5, years=6, slices=96),
-    "xxl": Size(sites=60, accelerators=20, regions=12, workloads=6, years=6, slices=144),
+    "xl": Size(sites=36, accelerators=16, regions=10, workloads=5, years=5, slices=72),
+    "xxl": Size(sites=48, accelerators=16, regions=12, workloads=5, years=6, slices=96),
 }
 """Presets from a few thousand to over two million variables (see benchmarks/README.md)."""
 

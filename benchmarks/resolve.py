@@ -12,7 +12,7 @@ Printed per scenario and change: seconds of each (median over ``--repeats`` valu
 ``--rebuild-repeats`` for rebuild), the HiGHS share, the ratio rebuild / warm and the relative
 difference of the two objectives (same change, so it should be ~0).
 
-    python benchmarks/resolve.py                                 # baseline + whatif-small (~4 min)
+    python benchmarks/resolve.py                                 # baseline + whatif-small (~2 min)
     python benchmarks/resolve.py --scenarios inputs/scenarios/whatif-small.yaml --repeats 5
 """
 
