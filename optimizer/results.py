@@ -69,7 +69,8 @@ def plan_tables(m: pyo.ConcreteModel, data: PlanningData) -> dict[str, pd.DataFr
     tables["capacity"] = capacity
 
     bought = _clean(_frame(m.units_bought, ["site", "accelerator", "cooling", "year"], "units"), "units", 1e-7)
-    bought["accelerators"] = bought["units"] * bought["accelerator"].map(data.accel_unit_k) * 1000.0
+    unit_k = bought["accelerator"].map(data.accel_unit_k).astype(float)  # float even when empty
+    bought["accelerators"] = bought["units"].astype(float) * unit_k * 1000.0
     tables["purchases"] = bought
     installed_rows = []
     for (s, a, c, y), vintages in m.vintages_alive.items():
