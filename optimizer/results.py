@@ -63,7 +63,7 @@ def plan_tables(m: pyo.ConcreteModel, data: PlanningData) -> dict[str, pd.DataFr
     designs = _frame(m.cooling_design, ["site", "cooling"], "chosen")
     chosen = designs[designs["chosen"] > 0.5].groupby("site")["cooling"].agg(";".join)
     totals = capacity.groupby(["site", "year"])["it_capacity_mw"].sum()
-    sites["cooling"] = sites["site"].map(chosen).fillna("")
+    sites["cooling"] = [chosen.get(site, "") for site in sites["site"]]
     sites["it_capacity_mw"] = [totals.get((s, y), 0.0) for s, y in zip(sites["site"], sites["year"], strict=True)]
     tables["sites"] = sites
     tables["capacity"] = capacity
