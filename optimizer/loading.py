@@ -293,6 +293,9 @@ def apply_selection(
         chosen = getattr(config.select, key)
         if chosen is None:
             continue
+        if not chosen:
+            issues.append(InputIssue(scenario_file, f"select.{key}", key, "selects nothing; name at least one id"))
+            continue
         unknown = sorted(set(chosen) - set(tables[catalog][column]))
         if unknown:
             issues.append(InputIssue(scenario_file, f"select.{key}", key, f"unknown id(s) {unknown}"))

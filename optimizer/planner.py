@@ -121,7 +121,8 @@ class Planner:
                 param.set_value(self.data.demand.get((r, k, y, h), 0.0) * factor)
 
     def set_accelerator_price(self, accelerator: str, usd_per_accel: float) -> None:
-        """Change an accelerator's purchase price; its annual cost follows; no rebuild."""
+        """Change an accelerator's purchase price; its annual cost follows; no rebuild. A capex
+        budget constraint keeps the catalog price (the sweep rebuilds when a budget is set)."""
         factor = self.data.accel_annual_factor[accelerator]
         self.model.accel_price_annual[accelerator] = usd_per_accel / 1000.0 * factor
 

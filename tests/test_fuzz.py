@@ -37,6 +37,8 @@ NASTY = st.one_of(
     st.integers(min_value=-(10**12), max_value=10**12),
     st.text(max_size=6),
 )
+SELECTABLE = [("sites", "site"), ("accelerators", "accelerator"), ("regions", "region"), ("workloads", "workload"),
+              ("cooling", "cooling"), ("interconnect", "interconnect")]
 OUTCOMES: dict[str, int] = {"solved": 0, "invalid": 0}
 
 
@@ -44,11 +46,16 @@ OUTCOMES: dict[str, int] = {"solved": 0, "invalid": 0}
 def mutated(draw):
     spec = copy.deepcopy(BASE)
     for _ in range(draw(st.integers(min_value=1, max_value=3))):
-        kind = draw(st.sampled_from(["cell", "drop_cell", "drop_rows", "config"]))
+        kind = draw(st.sampled_from(["cell", "drop_cell", "drop_rows", "config", "select"]))
         catalog = draw(st.sampled_from(CATALOGS))
         rows = spec[catalog]
         if kind == "drop_rows":
             spec[catalog] = [] if draw(st.booleans()) else rows[: len(rows) // 2]
+            continue
+        if kind == "select":
+            key, column = draw(st.sampled_from(SELECTABLE))
+            ids = sorted({row[column] for row in spec[key]} | {"unknown-id"})
+            spec["config"]["select"] = {key: draw(st.lists(st.sampled_from(ids), max_size=3, unique=True))}
             continue
         if kind == "config":
             key = draw(st.sampled_from(["wacc", "years", "unserved_penalty_usd_per_mtok", "demand_scale", "name"]))

@@ -135,3 +135,10 @@ def test_solve_with_bad_input_exits_2_and_writes_nothing(tmp_path):
     )
     assert_clear_error(run, "grid.csv", "line 2", "'grid_mw'")
     assert not out.exists()
+
+
+@pytest.mark.parametrize("key", ["sites", "accelerators", "regions", "workloads", "cooling", "interconnect"])
+def test_selection_of_nothing_is_an_input_error(tmp_path, key):
+    spec = micro()
+    spec["config"]["select"] = {key: []}
+    assert_clear_error(validate(write_scenario(tmp_path, spec)), f"select.{key}", "selects nothing")
