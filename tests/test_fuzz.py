@@ -37,8 +37,14 @@ NASTY = st.one_of(
     st.integers(min_value=-(10**12), max_value=10**12),
     st.text(max_size=6),
 )
-SELECTABLE = [("sites", "site"), ("accelerators", "accelerator"), ("regions", "region"), ("workloads", "workload"),
-              ("cooling", "cooling"), ("interconnect", "interconnect")]
+SELECTABLE = [
+    ("sites", "site"),
+    ("accelerators", "accelerator"),
+    ("regions", "region"),
+    ("workloads", "workload"),
+    ("cooling", "cooling"),
+    ("interconnect", "interconnect"),
+]
 OUTCOMES: dict[str, int] = {"solved": 0, "invalid": 0}
 
 
