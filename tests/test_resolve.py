@@ -51,3 +51,22 @@ def test_solve_seconds_count_each_solve_alone(tmp_path):
     # share, so the reported times add up to the clock (with the bug they add up to far more)
     clock = planner.session.highs.getRunTime()
     assert sum(reported) == pytest.approx(clock, rel=0.05, abs=0.02)
+
+
+def test_cost_breakdown_after_a_warm_change_matches_rebuild(tmp_path):
+    """Result tables are read from expressions compiled once per model; they must follow the
+    mutable prices, not the values at compile time."""
+    planner = Planner.from_file(write_scenario(tmp_path / "a", rich()), OPTIONS)
+    planner.solve()
+    planner.set_energy_price("south", "grid", 120.0)
+    planner.set_carbon_price(70.0)
+    planner.set_accelerator_price("gpu", 14000.0)
+    warm = planner.solve().summary
+    spec = rich()
+    spec["supply"][1]["price_usd_per_mwh"] = 120.0
+    spec["config"]["carbon_price_usd_per_t"] = 70.0
+    spec["accelerators"][0]["price_usd_per_accel"] = 14000.0
+    cold = Planner.from_file(write_scenario(tmp_path / "b", spec), OPTIONS).solve().summary
+    for component, usd in cold["cost_breakdown_usd"].items():
+        assert warm["cost_breakdown_usd"][component] == pytest.approx(usd, rel=1e-6, abs=1e-3), component
+    assert warm["energy_mwh"] == pytest.approx(cold["energy_mwh"], rel=1e-6)
