@@ -12,6 +12,8 @@ from pathlib import Path
 import click
 
 from optimizer import __version__
+from optimizer.cli_report import compare, report
+from optimizer.cli_sweep import sweep_command
 from optimizer.errors import EXIT_INVALID_INPUT, EXIT_UNSERVED_STRICT, InputError, SolveError
 from optimizer.loading import load_scenario
 from optimizer.output import to_json, write_run
@@ -142,14 +144,8 @@ def catalog(name: str | None, scenario: str | None, notes: bool) -> None:
     click.echo(render_catalogs(inputs, names, notes=notes))
 
 
-from optimizer.cli_report import compare, report  # noqa: E402
-
-main.add_command(report)
-main.add_command(compare)
-
-from optimizer.cli_sweep import sweep_command  # noqa: E402
-
-main.add_command(sweep_command)
+for command in (report, compare, sweep_command):
+    main.add_command(command)
 
 if __name__ == "__main__":
     main()
