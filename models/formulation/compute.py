@@ -32,6 +32,11 @@ def build_compute_sets(m: pyo.ConcreteModel) -> None:
                 vintages[s, a, c, y].append(v)
     m.vintages_alive = dict(vintages)
     m.SACY = pyo.Set(initialize=sorted(vintages), dimen=4, ordered=True)
+    fleets: dict[tuple, list[str]] = defaultdict(list)
+    for s, a, c, y in m.SACY:
+        fleets[s, c, y].append(a)
+    m.fleet_types = dict(fleets)  # accelerator types that can be in service, by (s, c, y)
+    m.SCY_FLEET = pyo.Set(initialize=sorted(fleets), dimen=3, ordered=True)
     live_site_accel_year = {(s, a, y) for s, a, _, y in m.SACY}
     m.SAKYH = pyo.Set(
         initialize=[

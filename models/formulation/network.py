@@ -20,10 +20,7 @@ from models.formulation.compute import installed
 
 def add_network(m: pyo.ConcreteModel) -> None:
     data: PlanningData = m.data
-    fleets = defaultdict(list)
-    for s, a, c, y in m.SACY:
-        fleets[s, c, y].append(a)
-    m.SCY_FLEET = pyo.Set(initialize=sorted(fleets), dimen=3, ordered=True)
+    fleets = m.fleet_types
     m.SCNY = pyo.Set(
         initialize=[
             (s, c, n, y) for s, c, y in m.SCY_FLEET for n in data.interconnects if data.link_first_year[n] <= y

@@ -26,9 +26,7 @@ from models.formulation.network import network_power_mw
 
 def add_power(m: pyo.ConcreteModel) -> None:
     data: PlanningData = m.data
-    fleets = defaultdict(list)
-    for s, a, c, y in m.SACY:
-        fleets[s, c, y].append(a)
+    fleets = m.fleet_types
     m.SCYH_FLEET = pyo.Set(
         initialize=[(s, c, y, h) for s, c, y in m.SCY_FLEET for h in data.slices], dimen=4, ordered=True
     )
