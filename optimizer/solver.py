@@ -9,6 +9,7 @@ from pathlib import Path
 import pyomo.environ as pyo
 from pyomo.contrib.solver.common.factory import SolverFactory
 from pyomo.contrib.solver.common.results import SolutionStatus, TerminationCondition
+from pyomo.contrib.solver.common.util import NoDualsError
 
 from optimizer.errors import EXIT_NO_SOLUTION, EXIT_SOLVER_FAILURE, SolveError
 
@@ -105,8 +106,17 @@ class HighsSession:
         self.highs.setSolution(len(pairs), index, value)
 
     def duals(self, constraints: list) -> dict:
-        """Row duals ($M per unit of right-hand side) of the last LP solve."""
-        return self.last_result.solution_loader.get_duals(constraints)
+        """Row duals ($M per unit of right-hand side) of the last LP solve; empty when HiGHS has
+        none for these rows (seen in fuzzing: a row-dual vector shorter than Pyomo's row map
+        after an LP with fixed integers; root cause not yet traced), so marginal costs are
+        left out rather than failing the whole solve."""
+        solution = self.highs.getSolution()
+        if not solution.dual_valid:
+            return {}
+        try:
+            return self.last_result.solution_loader.get_duals(constraints)
+        except (IndexError, NoDualsError):
+            return {}
 
 
 def _outcome(result, highs_seconds: float, handover: float) -> SolveOutcome:
