@@ -52,11 +52,17 @@ def describe_pydantic_error(error: dict[str, Any]) -> str:
     return f"{message}; found {found!r}"
 
 
-def _pydantic_issues(exc: ValidationError, file: str, location: str) -> list[InputIssue]:
+def pydantic_issues(exc: ValidationError, file: str, location: str = "") -> list[InputIssue]:
+    """Input issues from a pydantic error: at ``location`` (a CSV line), or, for a YAML file, at the
+    YAML path of each error with its last part as the field."""
     issues = []
     for error in exc.errors():
         loc = [str(part) for part in error["loc"]]
-        issues.append(InputIssue(file, location, ".".join(loc), describe_pydantic_error(dict(error))))
+        if location or len(loc) <= 1:
+            where, field = location, ".".join(loc)
+        else:
+            where, field = ".".join(loc[:-1]), loc[-1]
+        issues.append(InputIssue(file, where, field, describe_pydantic_error(dict(error))))
     return issues
 
 
@@ -122,7 +128,7 @@ def read_catalog(name: str, path: Path) -> tuple[pd.DataFrame, list[InputIssue]]
         try:
             records.append(row_model.model_validate(cells).model_dump())
         except ValidationError as exc:
-            issues.extend(_pydantic_issues(exc, file, f"line {index + 2}"))
+            issues.extend(pydantic_issues(exc, file, f"line {index + 2}"))
     frame = pd.DataFrame.from_records(records, columns=_column_order(row_model))
     if not issues:
         issues.extend(_duplicate_issues(frame, name, file))
@@ -276,7 +282,7 @@ def apply_overrides(
                 revalidated.append(row_model.model_validate(cells).model_dump())
             except ValidationError as exc:
                 issues.extend(
-                    _pydantic_issues(exc, scenario_file, f"{location} on {override.catalog} line {index + 2}")
+                    pydantic_issues(exc, scenario_file, f"{location} on {override.catalog} line {index + 2}")
                 )
                 revalidated.append(row.to_dict())
         tables[override.catalog] = pd.DataFrame.from_records(revalidated, index=frame.index)
@@ -318,7 +324,7 @@ def load_scenario(path: str | Path, *, allow_outside_paths: bool = False) -> Sce
     try:
         config = ScenarioConfig.model_validate(raw)
     except ValidationError as exc:
-        raise InputError(_pydantic_issues(exc, file, "")) from None
+        raise InputError(pydantic_issues(exc, file, "")) from None
     issues: list[InputIssue] = []
     tables: dict[str, pd.DataFrame] = {}
     files: dict[str, str] = {}

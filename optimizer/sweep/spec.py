@@ -18,7 +18,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from optimizer.errors import InputError, InputIssue
-from optimizer.loading import describe_pydantic_error, read_yaml_mapping
+from optimizer.loading import pydantic_issues, read_yaml_mapping
 
 # kind -> (unit of the value, filter fields the kind requires, filter fields it accepts)
 KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
@@ -133,7 +133,7 @@ def load_spec(path: str | Path) -> SweepSpec:
     try:
         spec = SweepSpec.model_validate(raw)
     except ValidationError as exc:
-        raise InputError([_issue(file, error) for error in exc.errors()]) from None
+        raise InputError(pydantic_issues(exc, file)) from None
     spec = spec.model_copy(update={"path": path.resolve()})
     issues = _reference_issues(spec, file)
     if not spec.base_path().is_file():
@@ -141,12 +141,6 @@ def load_spec(path: str | Path) -> SweepSpec:
     if issues:
         raise InputError(issues)
     return spec
-
-
-def _issue(file: str, error: Any) -> InputIssue:
-    loc = [str(part) for part in error["loc"]]
-    location = ".".join(loc[:-1]) if len(loc) > 1 else ""
-    return InputIssue(file, location, loc[-1] if loc else "", describe_pydantic_error(dict(error)))
 
 
 def _reference_issues(spec: SweepSpec, file: str) -> list[InputIssue]:
