@@ -46,6 +46,7 @@ def create_model(data: PlanningData) -> pyo.ConcreteModel:
     m = pyo.ConcreteModel(name=f"aidc:{data.name}")
     m.data = data
     m.ledger = CostLedger(data.years)
+    m.parameter_rows = {}  # mutable parameter name -> constraint components containing it
     m.Y = pyo.Set(initialize=data.years, ordered=True)
     m.H = pyo.Set(initialize=data.slices, ordered=True)
     m.S = pyo.Set(initialize=data.sites, ordered=True)
@@ -56,6 +57,13 @@ def create_model(data: PlanningData) -> pyo.ConcreteModel:
         initialize=[(s, c, y) for s in data.sites for c in data.coolings for y in data.years], dimen=3, ordered=True
     )
     return m
+
+
+def declare_parameter_rows(m: pyo.ConcreteModel, parameter: pyo.Param, *constraints: pyo.Constraint) -> None:
+    """Record that ``constraints`` contain the mutable ``parameter``: when it changes, the
+    solver session re-reads exactly these rows (every other row must be free of parameters;
+    tests/test_parameter_rows.py checks the declaration against the expressions)."""
+    m.parameter_rows.setdefault(parameter.name, []).extend(constraints)
 
 
 def previous_year(data: PlanningData, year: int) -> int | None:

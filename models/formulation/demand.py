@@ -14,6 +14,7 @@ from collections import defaultdict
 import pyomo.environ as pyo
 
 from models.data import PlanningData
+from models.formulation.core import declare_parameter_rows
 
 
 def add_demand(m: pyo.ConcreteModel) -> None:
@@ -64,6 +65,7 @@ def add_demand(m: pyo.ConcreteModel) -> None:
         )
 
     m.deferrable_daily_balance = pyo.Constraint(m.RKYD_DEFERRABLE, rule=daily_balance)
+    declare_parameter_rows(m, m.demand, m.demand_balance, m.deferrable_daily_balance)
 
     routed = defaultdict(list)
     for s, r, k, y, h in m.ROUTES:

@@ -1,0 +1,88 @@
+"""The HiGHS session on tiny hand-made Pyomo models: every kind of change between solves
+(bounds, fixing, integrality, parameters in the objective and in declared rows) reaches HiGHS."""
+
+from __future__ import annotations
+
+import pyomo.environ as pyo
+import pytest
+
+from optimizer.solver import HighsSession, SolveOptions
+
+LP = SolveOptions(mip_gap=1e-9)
+
+
+def _line() -> pyo.ConcreteModel:
+    """min 2x + q y  s.t.  x + p y >= b;  x, y >= 0  (p = q = 0 at first: y is in no expression)."""
+    m = pyo.ConcreteModel()
+    m.x = pyo.Var(domain=pyo.NonNegativeReals)
+    m.y = pyo.Var(domain=pyo.NonNegativeReals)
+    m.p = pyo.Param(initialize=0.0, mutable=True)
+    m.q = pyo.Param(initialize=0.0, mutable=True)
+    m.b = pyo.Param(initialize=1.5, mutable=True)
+    m.cover = pyo.Constraint(expr=m.x + m.p * m.y >= m.b)
+    m.cost = pyo.Objective(expr=2 * m.x + m.q * m.y)
+    m.parameter_rows = {"p": [m.cover], "b": [m.cover]}
+    return m
+
+
+def test_right_hand_side_bounds_fixing_and_integrality_reach_highs():
+    m = _line()
+    session = HighsSession(m)
+    assert session.solve(LP).objective == pytest.approx(3.0)  # x = 1.5
+    m.b = 2.5
+    assert session.solve(LP).objective == pytest.approx(5.0)
+    m.x.domain = pyo.NonNegativeIntegers
+    m.b = 1.5
+    assert session.solve(LP).objective == pytest.approx(4.0)  # x = 2
+    m.x.fix(7)
+    assert session.solve(LP).objective == pytest.approx(14.0)
+    m.x.unfix()
+    m.x.setub(1.0)
+    assert session.solve(LP).status == "infeasible"
+    m.x.setub(None)
+    m.x.domain = pyo.NonNegativeReals
+    assert session.solve(LP).objective == pytest.approx(3.0)
+    assert m.x.value == pytest.approx(1.5)
+
+
+def test_parameters_in_objective_and_row_coefficients_reach_highs():
+    m = _line()
+    session = HighsSession(m)
+    assert session.solve(LP).objective == pytest.approx(3.0)
+    m.p, m.q = 1.0, 0.5  # y now covers at 0.5 per unit: y = 1.5, cost 0.75
+    assert session.solve(LP).objective == pytest.approx(0.75)
+    assert m.y.value == pytest.approx(1.5)
+    m.p = 3.0  # y = 0.5
+    assert session.solve(LP).objective == pytest.approx(0.25)
+    assert session.solve(LP).objective == pytest.approx(HighsSession(m).solve(LP).objective)
+
+
+def test_added_or_deactivated_constraints_and_new_variables_recompile():
+    m = _line()
+    session = HighsSession(m)
+    session.solve(LP)
+    m.z = pyo.Var(domain=pyo.NonNegativeReals)
+    m.floor = pyo.Constraint(expr=m.x >= 2.0 + m.z)
+    m.z_cost = pyo.Constraint(expr=m.z >= 0.5)
+    assert session.solve(LP).objective == pytest.approx(5.0)  # x = 2.5
+    m.floor.deactivate()
+    assert session.solve(LP).objective == pytest.approx(3.0)
+
+
+def test_duals_map_to_their_constraints():
+    m = _line()
+    m.other = pyo.Constraint(expr=m.x <= 10)
+    session = HighsSession(m)
+    session.solve(LP)
+    duals = session.duals([m.cover, m.other])
+    assert duals[m.cover] == pytest.approx(2.0)  # one more unit of b costs 2
+    assert duals[m.other] == pytest.approx(0.0)
+
+
+def test_a_model_with_a_fixed_variable_at_hand_over_keeps_it_as_a_column():
+    m = _line()
+    m.x.fix(4.0)
+    session = HighsSession(m)
+    assert session.solve(LP).objective == pytest.approx(8.0)
+    m.x.unfix()
+    assert session.solve(LP).objective == pytest.approx(3.0)
