@@ -1,7 +1,10 @@
 """Compute: accelerators bought by vintage, kept for their life, busy serving tokens.
 
-    installed[s,a,c,y] = sum_{v alive in y} unit_a * buy[s,a,c,v]         (k-accel)
+    installed[s,a,c,y] = sum_{v alive in y} unit_a * buy[s,a,c,v]         (k-accel, a variable)
     sum_k produced[s,a,k,y,h] / throughput[a,k] <= sum_c installed[s,a,c,y]   (busy <= installed)
+``installed`` is a variable defined once per (s,a,c,y) rather than the vintage sum written out in
+every row that uses it (throughput per slice, power, ports, floor, cost): an exact substitution
+that cut the nonzeros of the hourly rows several-fold (benchmarks/README.md).
     sum_{s,c} unit_a * buy[s,a,c,v] <= supply cap[a,v]
     cost: (annuity + fixed O&M) x price x installed
 ``buy`` counts purchase units (servers or racks): integer unless relaxed.
@@ -68,6 +71,10 @@ def add_compute(m: pyo.ConcreteModel) -> None:
         m.SACV, domain=domain, bounds=lambda m, s, a, c, v: (0, _floor_if(data, _unit_bound(data, s, a, c)))
     )
     m.produced = pyo.Var(m.SAKYH, domain=pyo.NonNegativeReals)
+    m.installed = pyo.Var(m.SACY, domain=pyo.NonNegativeReals)
+    m.installed_from_purchases = pyo.Constraint(
+        m.SACY, rule=lambda m, s, a, c, y: m.installed[s, a, c, y] == _purchases_in_service(m, s, a, c, y)
+    )
     m.accel_price_annual = pyo.Param(
         data.accelerators, initialize=data.accel_annual_cost, mutable=True, within=pyo.Reals
     )
@@ -107,6 +114,11 @@ def _floor_if(data: PlanningData, bound: float) -> float:
 
 def installed(m: pyo.ConcreteModel, s: str, a: str, c: str, y: int):
     """Accelerators in service (k-accel) at site s, type a, cooling c, in year y."""
+    return m.installed[s, a, c, y]
+
+
+def _purchases_in_service(m: pyo.ConcreteModel, s: str, a: str, c: str, y: int):
+    """Purchases still in service in year y (k-accel): the definition of ``installed``."""
     vintages = m.vintages_alive.get((s, a, c, y), [])
     unit = m.data.accel_unit_k[a]
     return pyo.quicksum(unit * m.units_bought[s, a, c, v] for v in vintages)

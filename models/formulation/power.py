@@ -1,13 +1,17 @@
 """Power and energy: IT load, facility load through PUE, grid connection, supply options.
 
 sum_c dynamic[s,c,y,h] = sum_{a,k} dynamic_a / throughput[a,k] * produced[s,a,k,y,h]    (MW)
-dynamic[s,c,y,h] <= sum_a dynamic_a * installed[s,a,c,y]
-it[s,c,y,h] = sum_a idle_a * installed[s,a,c,y] + dynamic[s,c,y,h] + port power        (MW)
+dynamic_capacity[s,c,y] = sum_a dynamic_a * installed[s,a,c,y]
+base[s,c,y] = sum_a idle_a * installed[s,a,c,y] + port power                    (MW, always on)
+dynamic[s,c,y,h] <= dynamic_capacity[s,c,y]
+it[s,c,y,h] = base[s,c,y] + dynamic[s,c,y,h]                                     (MW)
 it[s,c,y,h] <= cap[s,c,y]
 sum_e bought[s,e,y,h] = sum_c PUE[c,s,h] * it[s,c,y,h]                       (facility MW)
 sum_e bought[s,e,y,h] <= grid[s,y]                                           (time-to-power)
 bought[s,ppa,y,h] <= PPA MW cap x availability[h]
 cost: hours[h] x price[s,e,h] x bought;  carbon: hours x tCO2/MWh x bought x carbon price
+``base`` and ``dynamic_capacity`` are variables defined once per year, not sums over the fleet
+repeated in every slice's rows (an exact substitution; it cut the nonzeros several-fold).
 The dynamic load (power above idle of busy accelerators) is assigned to cooling designs in
 aggregate: exact with one design per site; with mixed designs a relaxation that may place one
 type's load under another design's spare full-load power.
@@ -47,20 +51,28 @@ def add_power(m: pyo.ConcreteModel) -> None:
             )
         ),
     )
-    m.dynamic_load_within_fleet = pyo.Constraint(
-        m.SCYH_FLEET,
-        rule=lambda m, s, c, y, h: (
-            m.dynamic_load[s, c, y, h]
-            <= pyo.quicksum(data.accel_dynamic_mw[a] * installed(m, s, a, c, y) for a in fleets[s, c, y])
+    m.dynamic_capacity_mw = pyo.Var(m.SCY_FLEET, domain=pyo.NonNegativeReals)
+    m.dynamic_capacity_definition = pyo.Constraint(
+        m.SCY_FLEET,
+        rule=lambda m, s, c, y: (
+            m.dynamic_capacity_mw[s, c, y]
+            == pyo.quicksum(data.accel_dynamic_mw[a] * installed(m, s, a, c, y) for a in fleets[s, c, y])
         ),
     )
-    m.it_power = pyo.Expression(
-        m.SCYH_FLEET,
-        rule=lambda m, s, c, y, h: (
-            pyo.quicksum(data.accel_idle_mw[a] * installed(m, s, a, c, y) for a in fleets[s, c, y])
-            + m.dynamic_load[s, c, y, h]
+    m.base_load_mw = pyo.Var(m.SCY_FLEET, domain=pyo.NonNegativeReals)
+    m.base_load_definition = pyo.Constraint(
+        m.SCY_FLEET,
+        rule=lambda m, s, c, y: (
+            m.base_load_mw[s, c, y]
+            == pyo.quicksum(data.accel_idle_mw[a] * installed(m, s, a, c, y) for a in fleets[s, c, y])
             + network_power_mw(m, s, c, y)
         ),
+    )
+    m.dynamic_load_within_fleet = pyo.Constraint(
+        m.SCYH_FLEET, rule=lambda m, s, c, y, h: m.dynamic_load[s, c, y, h] <= m.dynamic_capacity_mw[s, c, y]
+    )
+    m.it_power = pyo.Expression(
+        m.SCYH_FLEET, rule=lambda m, s, c, y, h: m.base_load_mw[s, c, y] + m.dynamic_load[s, c, y, h]
     )
     m.it_within_capacity = pyo.Constraint(
         m.SCYH_FLEET, rule=lambda m, s, c, y, h: m.it_power[s, c, y, h] <= m.it_capacity[s, c, y]
