@@ -38,20 +38,15 @@ class MatrixForm:
 
 
 class LinearWalker:
-    """Linear forms of expressions over one growing column numbering."""
+    """Linear forms of expressions over one column numbering: ``columns`` first, in order, and
+    any variable met later after them. Named expressions are walked once per walker, so a
+    walker must not outlive a parameter change."""
 
-    def __init__(self) -> None:
-        self.var_map: dict[int, object] = {}
-        self.order: dict[int, int] = {}
+    def __init__(self, columns: list | None = None) -> None:
+        columns = columns or []
+        self.var_map: dict[int, object] = {id(var): var for var in columns}
+        self.order: dict[int, int] = {id(var): j for j, var in enumerate(columns)}
         self._visitor = LinearRepnVisitor({}, var_recorder=OrderedVarRecorder(self.var_map, self.order, None))
-
-    def fresh(self) -> LinearWalker:
-        """A walker with the same column numbering but no cached subexpressions (after a
-        parameter change, cached named expressions would hold the old values)."""
-        walker = LinearWalker.__new__(LinearWalker)
-        walker.var_map, walker.order = self.var_map, self.order
-        walker._visitor = LinearRepnVisitor({}, var_recorder=OrderedVarRecorder(self.var_map, self.order, None))
-        return walker
 
     def linear(self, expression):
         """(constant, {column: coefficient}) of a linear expression."""
@@ -70,9 +65,9 @@ class LinearWalker:
         return lower, upper, coefficients
 
 
-def compile_matrix(model: pyo.ConcreteModel) -> tuple[MatrixForm, LinearWalker]:
-    """Every active constraint and the (single, minimised) objective of ``model`` as arrays, and
-    the walker that numbered the columns (to re-walk rows later). Every variable of a component
+def compile_matrix(model: pyo.ConcreteModel) -> MatrixForm:
+    """Every active constraint and the (single, minimised) objective of ``model`` as arrays.
+    Every variable of a component
     that appears anywhere is a column; fixed variables stay columns (their bounds come from
     ``column_state``)."""
     objectives = list(model.component_data_objects(pyo.Objective, active=True))
@@ -119,7 +114,7 @@ def compile_matrix(model: pyo.ConcreteModel) -> tuple[MatrixForm, LinearWalker]:
         row_start=np.frombuffer(row_start, dtype=np.int64),
         col_index=np.frombuffer(col_index, dtype=np.int32),
         value=np.frombuffer(value, dtype=np.float64),
-    ), walker
+    )
 
 
 def column_state(columns: list) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -20,7 +20,7 @@ import pyomo.environ as pyo
 from pyomo.common.tee import capture_output
 
 from optimizer.errors import EXIT_NO_SOLUTION, EXIT_SOLVER_FAILURE, SolveError
-from optimizer.matrix_form import column_state, compile_matrix
+from optimizer.matrix_form import LinearWalker, column_state, compile_matrix
 
 
 @dataclass(frozen=True)
@@ -72,7 +72,7 @@ class HighsSession:
 
     def _load(self) -> None:
         """Compile the Pyomo model and pass it to HiGHS whole."""
-        form, self._walker = compile_matrix(self.model)
+        form = compile_matrix(self.model)
         self.columns, self.rows = form.columns, form.rows
         lower, upper, integer = column_state(self.columns)
         self.highs.clearModel()
@@ -178,7 +178,7 @@ class HighsSession:
     def _update_parameters(self, names: list[str]) -> bool:
         """Re-walk the objective and the rows depending on parameters ``names``; False when
         the new forms need a column HiGHS does not have."""
-        walker = self._walker.fresh()
+        walker = LinearWalker(self.columns)
         count = len(self.columns)
         offset, objective = walker.linear(next(self.model.component_data_objects(pyo.Objective, active=True)).expr)
         if objective and max(objective) >= count:
