@@ -124,6 +124,8 @@ def column_state(columns: list) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     lower, upper, integer = np.empty(count), np.empty(count), np.zeros(count, dtype=np.uint8)
     for j, var in enumerate(columns):
         if var.fixed:
+            if var.value is None:
+                raise ValueError(f"variable {var.name} is fixed but has no value")
             lower[j] = upper[j] = var.value
         else:
             lb, ub = var.bounds

@@ -73,6 +73,8 @@ class HighsSession:
     def _load(self) -> None:
         """Compile the Pyomo model and pass it to HiGHS whole."""
         form = compile_matrix(self.model)
+        if len(form.value) >= 2**31:
+            raise SolveError("more than 2^31 nonzeros: beyond HiGHS's 32-bit indices", EXIT_SOLVER_FAILURE)
         self.columns, self.rows = form.columns, form.rows
         lower, upper, integer = column_state(self.columns)
         self.highs.clearModel()
@@ -88,7 +90,7 @@ class HighsSession:
             upper,
             form.row_lower,
             form.row_upper,
-            form.row_start[:-1].astype(np.int32) if len(form.value) < 2**31 else form.row_start[:-1],
+            form.row_start[:-1].astype(np.int32),
             form.col_index,
             form.value,
             integer.astype(np.int32),
