@@ -13,7 +13,7 @@ from pathlib import Path
 
 from tests.factory import SRC, micro, site_row, supply_row, write_scenario
 
-ORLIB = Path(__file__).resolve().parents[2] / "shared" / "data" / "orlib-cap"
+ORLIB = Path(__file__).resolve().parent / "data" / "orlib-cap"  # copied from OR-Library (see its README.md)
 PUBLISHED_OPTIMA = {
     "cap71": 932615.750,
     "cap72": 977799.400,
