@@ -60,9 +60,12 @@ class LinearWalker:
         """(lower, upper, {column: coefficient}) of a constraint, the body's constant moved to the bounds."""
         lower, body, upper = constraint.to_bounded_expression(evaluate_bounds=True)
         constant, coefficients = self.linear(body)
-        lower = -INF if lower is None else float(lower) - constant
-        upper = INF if upper is None else float(upper) - constant
-        return lower, upper, coefficients
+        return _shifted(lower, constant, -INF), _shifted(upper, constant, INF), coefficients
+
+
+def _shifted(bound, constant: float, missing: float) -> float:
+    """A row bound with the body's constant moved across; ``missing`` when there is no bound."""
+    return missing if bound is None else float(bound) - constant
 
 
 def compile_matrix(model: pyo.ConcreteModel) -> MatrixForm:
@@ -91,8 +94,8 @@ def compile_matrix(model: pyo.ConcreteModel) -> MatrixForm:
                 raise ValueError(f"constraint {constraint.name} is not linear")
             constant = float(repn.constant)
             rows.append(constraint)
-            lower.append(-INF if low is None else float(low) - constant)
-            upper.append(INF if up is None else float(up) - constant)
+            lower.append(_shifted(low, constant, -INF))
+            upper.append(_shifted(up, constant, INF))
             col_index.extend(map(order.__getitem__, repn.linear))
             value.extend(repn.linear.values())
             row_start.append(len(value))

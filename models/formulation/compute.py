@@ -13,6 +13,7 @@ that cut the nonzeros of the hourly rows several-fold (benchmarks/README.md).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 
 import pyomo.environ as pyo
 
@@ -115,6 +116,11 @@ def _floor_if(data: PlanningData, bound: float) -> float:
 def installed(m: pyo.ConcreteModel, s: str, a: str, c: str, y: int):
     """Accelerators in service (k-accel) at site s, type a, cooling c, in year y."""
     return m.installed[s, a, c, y]
+
+
+def fleet_sum(m: pyo.ConcreteModel, s: str, c: str, y: int, per_k_accel: Callable[[str], float]):
+    """sum over the types that can be in service at (s, c, y) of per_k_accel(a) x installed[s,a,c,y]."""
+    return pyo.quicksum(per_k_accel(a) * m.installed[s, a, c, y] for a in m.fleet_types[s, c, y])
 
 
 def _purchases_in_service(m: pyo.ConcreteModel, s: str, a: str, c: str, y: int):

@@ -15,12 +15,11 @@ from collections import defaultdict
 import pyomo.environ as pyo
 
 from models.data import PlanningData
-from models.formulation.compute import installed
+from models.formulation.compute import fleet_sum
 
 
 def add_network(m: pyo.ConcreteModel) -> None:
     data: PlanningData = m.data
-    fleets = m.fleet_types
     m.SCNY = pyo.Set(
         initialize=[
             (s, c, n, y) for s, c, y in m.SCY_FLEET for n in data.interconnects if data.link_first_year[n] <= y
@@ -35,16 +34,16 @@ def add_network(m: pyo.ConcreteModel) -> None:
     m.links_available = dict(links_available)
 
     def ports_needed(m, s, c, y):
-        return pyo.quicksum(m.ports[s, c, n, y] for n in links_available[s, c, y]) >= pyo.quicksum(
-            data.accel_ports[a] * installed(m, s, a, c, y) for a in fleets[s, c, y]
+        return pyo.quicksum(m.ports[s, c, n, y] for n in links_available[s, c, y]) >= fleet_sum(
+            m, s, c, y, data.accel_ports.__getitem__
         )
 
     def copper_in_rack(m, s, c, y):
         copper = [n for n in links_available[s, c, y] if n in data.copper_links]
         if not copper:
             return pyo.Constraint.Skip
-        return pyo.quicksum(m.ports[s, c, n, y] for n in copper) <= pyo.quicksum(
-            data.copper_share[a, c] * data.accel_ports[a] * installed(m, s, a, c, y) for a in fleets[s, c, y]
+        return pyo.quicksum(m.ports[s, c, n, y] for n in copper) <= fleet_sum(
+            m, s, c, y, lambda a: data.copper_share[a, c] * data.accel_ports[a]
         )
 
     m.ports_needed = pyo.Constraint(m.SCY_FLEET, rule=ports_needed)

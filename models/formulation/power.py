@@ -24,13 +24,12 @@ from collections import defaultdict
 import pyomo.environ as pyo
 
 from models.data import PlanningData
-from models.formulation.compute import installed
+from models.formulation.compute import fleet_sum
 from models.formulation.network import network_power_mw
 
 
 def add_power(m: pyo.ConcreteModel) -> None:
     data: PlanningData = m.data
-    fleets = m.fleet_types
     m.SCYH_FLEET = pyo.Set(
         initialize=[(s, c, y, h) for s, c, y in m.SCY_FLEET for h in data.slices], dimen=4, ordered=True
     )
@@ -55,8 +54,7 @@ def add_power(m: pyo.ConcreteModel) -> None:
     m.dynamic_capacity_definition = pyo.Constraint(
         m.SCY_FLEET,
         rule=lambda m, s, c, y: (
-            m.dynamic_capacity_mw[s, c, y]
-            == pyo.quicksum(data.accel_dynamic_mw[a] * installed(m, s, a, c, y) for a in fleets[s, c, y])
+            m.dynamic_capacity_mw[s, c, y] == fleet_sum(m, s, c, y, data.accel_dynamic_mw.__getitem__)
         ),
     )
     m.base_load_mw = pyo.Var(m.SCY_FLEET, domain=pyo.NonNegativeReals)
@@ -64,8 +62,7 @@ def add_power(m: pyo.ConcreteModel) -> None:
         m.SCY_FLEET,
         rule=lambda m, s, c, y: (
             m.base_load_mw[s, c, y]
-            == pyo.quicksum(data.accel_idle_mw[a] * installed(m, s, a, c, y) for a in fleets[s, c, y])
-            + network_power_mw(m, s, c, y)
+            == fleet_sum(m, s, c, y, data.accel_idle_mw.__getitem__) + network_power_mw(m, s, c, y)
         ),
     )
     m.dynamic_load_within_fleet = pyo.Constraint(
