@@ -59,9 +59,9 @@ def highs_status(highs) -> str:
 def measure_aidc(scenario: Path, mps: Path, time_limit: float, solve_max_vars: float) -> dict:
     """Load, build, hand over, export and solve one scenario (not above ``solve_max_vars``
     variables); seconds and MB."""
-    from optimizer.loading import load_scenario
-    from optimizer.planner import Planner
-    from optimizer.solver import SolveOptions
+    from aidc.optimizer.inputs.loading import load_scenario
+    from aidc.optimizer.planner.planner import Planner
+    from aidc.optimizer.solve.highs import SolveOptions
 
     row: dict = {"import_mb": peak_memory_mb()}
     options = SolveOptions(relax="all", marginal_costs=False, time_limit=time_limit)

@@ -25,9 +25,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from optimizer.loading import load_scenario
-from optimizer.planner import Planner
-from optimizer.solver import SolveOptions
+from aidc.optimizer.inputs.loading import load_scenario
+from aidc.optimizer.planner.planner import Planner
+from aidc.optimizer.solve.highs import SolveOptions
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from tables import print_table

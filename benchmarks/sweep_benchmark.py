@@ -18,9 +18,8 @@ import tempfile
 from pathlib import Path
 
 import yaml
-
-from optimizer.solver import SolveOptions
-from optimizer.sweep import SweepReport, load_results, load_spec, run_sweep
+from aidc.optimizer.solve.highs import SolveOptions
+from aidc.optimizer.sweep import SweepReport, load_results, load_spec, run_sweep
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "inputs" / "sweeps" / "price-hikes.yaml"

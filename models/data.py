@@ -22,8 +22,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
-
-from models.inputs import ScenarioInputs
+from aidc.models.inputs import ScenarioInputs
 
 CLIMATE_PUE_COLUMN = {"cold": "pue_cold", "temperate": "pue_temperate", "hot": "pue_hot"}
 SECONDS_PER_HOUR = 3600.0

@@ -6,8 +6,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
-
-from models.schema import CATALOG_KEYS, ScenarioConfig
+from aidc.models.schema import CATALOG_KEYS, ScenarioConfig
 
 
 @dataclass(frozen=True)

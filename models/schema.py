@@ -2,7 +2,7 @@
 
 Every catalog is a CSV whose columns carry their unit in the name. Each row model below
 is the single source of truth for a catalog's columns, types and ranges; the loader in
-``optimizer.loading`` validates every row against it and reports file, row and field.
+``aidc.optimizer.inputs.loading`` validates every row against it and reports file, row and field.
 """
 
 from __future__ import annotations

@@ -17,13 +17,12 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-
-from models.inputs import ScenarioInputs
-from models.schema import Selection
-from optimizer.loading import apply_selection, load_scenario
-from optimizer.planner import Planner
-from optimizer.results import PlanResult
-from optimizer.solver import SolveOptions
+from aidc.models.inputs import ScenarioInputs
+from aidc.models.schema import Selection
+from aidc.optimizer.inputs.loading import apply_selection, load_scenario
+from aidc.optimizer.planner.planner import Planner
+from aidc.optimizer.results.extract import PlanResult
+from aidc.optimizer.solve.highs import SolveOptions
 
 Setter = Callable[["WhatIf", float], None]
 IN_PLAN_MW = 1e-3  # a site with more IT capacity than this (MW) in some year is in the plan

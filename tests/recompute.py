@@ -1,6 +1,6 @@
 """Recompute a plan's total cost from its written tables and the raw input CSVs.
 
-Deliberately independent of aidc's own parameter code (models.data) and cost expressions:
+Deliberately independent of aidc's own parameter code (aidc.models.data) and cost expressions:
 it reads the catalogs with pandas and applies the textbook formulas.
 """
 

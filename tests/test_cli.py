@@ -24,7 +24,7 @@ REQUIRED_KEYS = {
 
 
 def aidc(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "optimizer.cli", *args], capture_output=True, text=True, timeout=300)
+    return subprocess.run([sys.executable, "-m", "aidc.optimizer", *args], capture_output=True, text=True, timeout=300)
 
 
 def test_version():

@@ -11,13 +11,13 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from aidc.optimizer.errors import InputError
+from aidc.optimizer.inputs.loading import load_scenario
+from aidc.optimizer.planner.planner import Planner
+from aidc.optimizer.solve.highs import SolveOptions
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from optimizer.errors import InputError
-from optimizer.loading import load_scenario
-from optimizer.planner import Planner
-from optimizer.solver import SolveOptions
 from tests.factory import rich, write_scenario
 
 BASE = rich()
@@ -117,7 +117,15 @@ def test_cli_on_fuzzed_input_exits_2_without_traceback_or_output(tmp_path, colum
     spec["accelerators"][0][column] = value
     out = tmp_path / "out"
     run = subprocess.run(
-        [sys.executable, "-m", "optimizer.cli", "solve", str(write_scenario(tmp_path, spec)), "--out", str(out)],
+        [
+            sys.executable,
+            "-m",
+            "aidc.optimizer.cli.main",
+            "solve",
+            str(write_scenario(tmp_path, spec)),
+            "--out",
+            str(out),
+        ],
         capture_output=True,
         text=True,
     )

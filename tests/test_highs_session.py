@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import pyomo.environ as pyo
 import pytest
-
-from optimizer.solver import HighsSession, SolveOptions
+from aidc.optimizer.solve.highs import HighsSession, SolveOptions
 
 LP = SolveOptions(mip_gap=1e-9)
 

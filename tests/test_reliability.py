@@ -8,17 +8,17 @@ import sys
 
 import pandas as pd
 import pytest
+from aidc.optimizer.planner.planner import Planner
+from aidc.optimizer.results.run_folder import write_run
+from aidc.optimizer.solve.highs import SolveOptions
 
-from optimizer.output import write_run
-from optimizer.planner import Planner
-from optimizer.solver import SolveOptions
 from tests.factory import micro, rich, write_scenario
 
 TIMING_KEYS = {"build_seconds", "handover_seconds", "solve_seconds"}
 
 
 def aidc(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "optimizer.cli", *args], capture_output=True, text=True, timeout=600)
+    return subprocess.run([sys.executable, "-m", "aidc.optimizer", *args], capture_output=True, text=True, timeout=600)
 
 
 def test_impossible_scenario_is_explained_end_to_end(tmp_path):

@@ -8,18 +8,17 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from optimizer.output import write_run
-from optimizer.planner import Planner
-from optimizer.plots import REPORT_CHARTS
-from optimizer.solver import SolveOptions
+from aidc.optimizer.planner.planner import Planner
+from aidc.optimizer.report.plots import REPORT_CHARTS
+from aidc.optimizer.results.run_folder import write_run
+from aidc.optimizer.solve.highs import SolveOptions
 
 SCENARIO = Path(__file__).resolve().parent.parent / "inputs" / "scenarios" / "whatif-small.yaml"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
 def aidc(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "optimizer.cli", *args], capture_output=True, text=True, timeout=300)
+    return subprocess.run([sys.executable, "-m", "aidc.optimizer", *args], capture_output=True, text=True, timeout=300)
 
 
 @pytest.fixture(scope="module")
@@ -71,8 +70,8 @@ def test_compare_prints_changes_and_writes_chart(runs, tmp_path):
 
 
 def test_compare_finds_what_moved(runs):
-    from optimizer.compare import compare_runs
-    from optimizer.run_folder import load_run
+    from aidc.optimizer.report.compare import compare_runs
+    from aidc.optimizer.results.run_reader import load_run
 
     comparison = compare_runs(load_run(runs[0]), load_run(runs[1]))
     energy = comparison.costs.set_index("component").loc["energy"]

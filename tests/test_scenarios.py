@@ -13,12 +13,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from models.schema import CATALOG_ROWS
-from optimizer.loading import load_scenario
-from optimizer.planner import Planner
-from optimizer.scenario_table import SCENARIO_DIR, SHIPPED
-from optimizer.solver import SolveOptions
+from aidc.models.schema import CATALOG_ROWS
+from aidc.optimizer.inputs.loading import load_scenario
+from aidc.optimizer.planner.planner import Planner
+from aidc.optimizer.report.scenario_table import SCENARIO_DIR, SHIPPED
+from aidc.optimizer.solve.highs import SolveOptions
 
 
 def test_every_catalog_row_is_sourced_and_valid():
@@ -97,7 +96,7 @@ def test_readme_first_command_solves_the_shipped_baseline(tmp_path):
         [
             sys.executable,
             "-m",
-            "optimizer.cli",
+            "aidc.optimizer.cli.main",
             "solve",
             "--json",
             "--time-limit",

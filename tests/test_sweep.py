@@ -14,10 +14,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
+from aidc.optimizer.solve.highs import SolveOptions
+from aidc.optimizer.sweep import expand_cases, load_results, load_spec, query, run_sweep
+from aidc.optimizer.sweep.store import CASES, RESULTS
 
-from optimizer.solver import SolveOptions
-from optimizer.sweep import expand_cases, load_results, load_spec, query, run_sweep
-from optimizer.sweep.store import CASES, RESULTS
 from tests.factory import rich, write_scenario
 
 REPO = Path(__file__).resolve().parent.parent
@@ -93,7 +93,7 @@ def test_local_pool_dask_and_rebuild_agree(tmp_path):
 
 def cli(*args: str, **kwargs) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "optimizer.cli", "sweep", *args],
+        [sys.executable, "-m", "aidc.optimizer", "sweep", *args],
         cwd=REPO,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -133,8 +133,8 @@ def test_interrupted_sweep_resumes_with_every_case_once(tmp_path):
 
 
 def spec_errors(tmp_path: Path, **body) -> str:
-    from optimizer.errors import InputError
-    from optimizer.sweep.runner import check_spec
+    from aidc.optimizer.errors import InputError
+    from aidc.optimizer.sweep.runner import check_spec
 
     with pytest.raises(InputError) as caught:
         check_spec(load_spec(write_spec(tmp_path, **body)))
@@ -165,7 +165,7 @@ def test_parameter_errors_are_checked_against_the_base(tmp_path):
     raw["parameters"]["bad"] = {"kind": "setting", "setting": "catalogs"}
     raw["parameters"]["odd"] = {"kind": "energy_price", "site": "north"}
     path.write_text(yaml.safe_dump(raw))
-    from optimizer.errors import InputError
+    from aidc.optimizer.errors import InputError
 
     with pytest.raises(InputError) as caught:
         load_spec(path)
@@ -178,8 +178,8 @@ def test_parameter_errors_are_checked_against_the_base(tmp_path):
 
 
 def spec_errors_from(path: Path) -> str:
-    from optimizer.errors import InputError
-    from optimizer.sweep.runner import check_spec
+    from aidc.optimizer.errors import InputError
+    from aidc.optimizer.sweep.runner import check_spec
 
     with pytest.raises(InputError) as caught:
         check_spec(load_spec(path))

@@ -4,11 +4,11 @@ same case built from scratch."""
 from __future__ import annotations
 
 import pytest
+from aidc.optimizer.planner.planner import Planner
+from aidc.optimizer.solve.highs import SolveOptions
+from aidc.optimizer.sweep.spec import Parameter
+from aidc.optimizer.sweep.variation import base_state, push_state, warm_state, with_changes
 
-from optimizer.planner import Planner
-from optimizer.solver import SolveOptions
-from optimizer.sweep.spec import Parameter
-from optimizer.sweep.variation import base_state, push_state, warm_state, with_changes
 from tests.factory import rich, write_scenario
 
 OPTIONS = SolveOptions(mip_gap=1e-9, marginal_costs=False)

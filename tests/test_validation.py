@@ -13,7 +13,10 @@ from tests.factory import micro, write_scenario
 
 def validate(path) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "optimizer.cli", "validate", str(path)], capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "aidc.optimizer", "validate", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -111,7 +114,7 @@ def test_paths_may_not_escape_the_scenario_folder(tmp_path):
     path.write_text(yaml.safe_dump(config))
     assert_clear_error(validate(path), "leaves the scenario's folder")
     allowed = subprocess.run(
-        [sys.executable, "-m", "optimizer.cli", "validate", str(path), "--allow-outside-paths"],
+        [sys.executable, "-m", "aidc.optimizer", "validate", str(path), "--allow-outside-paths"],
         capture_output=True,
         text=True,
     )
@@ -129,7 +132,15 @@ def test_solve_with_bad_input_exits_2_and_writes_nothing(tmp_path):
     spec["grid"][0]["grid_mw"] = -3
     out = tmp_path / "out"
     run = subprocess.run(
-        [sys.executable, "-m", "optimizer.cli", "solve", str(write_scenario(tmp_path, spec)), "--out", str(out)],
+        [
+            sys.executable,
+            "-m",
+            "aidc.optimizer.cli.main",
+            "solve",
+            str(write_scenario(tmp_path, spec)),
+            "--out",
+            str(out),
+        ],
         capture_output=True,
         text=True,
     )

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import pyomo.environ as pyo
-
-from models.data import PlanningData
-from models.formulation.compute import add_compute
-from models.formulation.cooling import add_cooling
-from models.formulation.core import add_objective, create_model
-from models.formulation.demand import add_demand
-from models.formulation.network import add_network
-from models.formulation.policy import add_capex_budget
-from models.formulation.power import add_power
-from models.formulation.sites import add_sites
+from aidc.models.data import PlanningData
+from aidc.models.formulation.compute import add_compute
+from aidc.models.formulation.cooling import add_cooling
+from aidc.models.formulation.core import add_objective, create_model
+from aidc.models.formulation.demand import add_demand
+from aidc.models.formulation.network import add_network
+from aidc.models.formulation.policy import add_capex_budget
+from aidc.models.formulation.power import add_power
+from aidc.models.formulation.sites import add_sites
 
 
 def build_model(data: PlanningData) -> pyo.ConcreteModel:

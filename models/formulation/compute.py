@@ -16,8 +16,7 @@ from collections import defaultdict
 from collections.abc import Callable
 
 import pyomo.environ as pyo
-
-from models.data import PlanningData
+from aidc.models.data import PlanningData
 
 
 def build_compute_sets(m: pyo.ConcreteModel) -> None:

@@ -13,9 +13,8 @@ from __future__ import annotations
 from collections import defaultdict
 
 import pyomo.environ as pyo
-
-from models.data import PlanningData
-from models.formulation.compute import installed
+from aidc.models.data import PlanningData
+from aidc.models.formulation.compute import installed
 
 
 def add_cooling(m: pyo.ConcreteModel) -> None:

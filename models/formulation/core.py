@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 import pyomo.environ as pyo
-
-from models.data import PlanningData
+from aidc.models.data import PlanningData
 
 COST_COMPONENTS = (
     "accelerators",

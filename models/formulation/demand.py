@@ -12,9 +12,8 @@ from __future__ import annotations
 from collections import defaultdict
 
 import pyomo.environ as pyo
-
-from models.data import PlanningData
-from models.formulation.core import declare_parameter_rows
+from aidc.models.data import PlanningData
+from aidc.models.formulation.core import declare_parameter_rows
 
 
 def add_demand(m: pyo.ConcreteModel) -> None:

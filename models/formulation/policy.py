@@ -7,9 +7,8 @@
 from __future__ import annotations
 
 import pyomo.environ as pyo
-
-from models.data import PlanningData
-from models.formulation.core import previous_year
+from aidc.models.data import PlanningData
+from aidc.models.formulation.core import previous_year
 
 
 def add_capex_budget(m: pyo.ConcreteModel) -> None:

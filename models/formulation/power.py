@@ -22,10 +22,9 @@ from __future__ import annotations
 from collections import defaultdict
 
 import pyomo.environ as pyo
-
-from models.data import PlanningData
-from models.formulation.compute import fleet_sum
-from models.formulation.network import network_power_mw
+from aidc.models.data import PlanningData
+from aidc.models.formulation.compute import fleet_sum
+from aidc.models.formulation.network import network_power_mw
 
 
 def add_power(m: pyo.ConcreteModel) -> None:

@@ -10,9 +10,8 @@ M_s is the IT load the site's largest grid connection can feed at its best PUE.
 from __future__ import annotations
 
 import pyomo.environ as pyo
-
-from models.data import PlanningData
-from models.formulation.core import previous_year
+from aidc.models.data import PlanningData
+from aidc.models.formulation.core import previous_year
 
 
 def add_sites(m: pyo.ConcreteModel) -> None:

@@ -4,8 +4,8 @@
 written as it finishes, resumable), ``load_results`` / ``query`` read the results back.
 """
 
-from optimizer.sweep.runner import SweepReport, run_sweep
-from optimizer.sweep.spec import SweepSpec, expand_cases, load_spec
-from optimizer.sweep.store import load_results, query
+from aidc.optimizer.sweep.runner import SweepReport, run_sweep
+from aidc.optimizer.sweep.spec import SweepSpec, expand_cases, load_spec
+from aidc.optimizer.sweep.store import load_results, query
 
 __all__ = ["SweepReport", "SweepSpec", "expand_cases", "load_results", "load_spec", "query", "run_sweep"]

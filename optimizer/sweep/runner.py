@@ -13,15 +13,14 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from aidc.optimizer.errors import InputError
+from aidc.optimizer.solve.highs import SolveOptions
+from aidc.optimizer.sweep import store
+from aidc.optimizer.sweep.sensitivity import regime_changes, tornado
+from aidc.optimizer.sweep.spec import Case, SweepSpec, expand_cases
+from aidc.optimizer.sweep.variation import is_warm, parameter_issues
+from aidc.optimizer.sweep.worker import CaseTask, base_inputs, run_case
 from tqdm import tqdm
-
-from optimizer.errors import InputError
-from optimizer.solver import SolveOptions
-from optimizer.sweep import store
-from optimizer.sweep.sensitivity import regime_changes, tornado
-from optimizer.sweep.spec import Case, SweepSpec, expand_cases
-from optimizer.sweep.variation import is_warm, parameter_issues
-from optimizer.sweep.worker import CaseTask, base_inputs, run_case
 
 
 @dataclass
@@ -105,7 +104,7 @@ def open_executor(workers: int | None, scheduler: str | None) -> Iterator[Execut
                 executor.shutdown(wait=False)
     else:
         context = multiprocessing.get_context("forkserver")  # workers fork from a clean process
-        context.set_forkserver_preload(["optimizer.sweep.worker"])  # that imported Pyomo once
+        context.set_forkserver_preload(["aidc.optimizer.sweep.worker"])  # that imported Pyomo once
         executor = ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1, mp_context=context)
         try:
             yield executor

@@ -15,10 +15,9 @@ from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
+from aidc.optimizer.errors import InputError, InputIssue
+from aidc.optimizer.inputs.loading import pydantic_issues, read_yaml_mapping
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
-
-from optimizer.errors import InputError, InputIssue
-from optimizer.loading import pydantic_issues, read_yaml_mapping
 
 # kind -> (unit of the value, filter fields the kind requires, filter fields it accepts)
 KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {

@@ -17,9 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-
-from optimizer.errors import InputError, InputIssue
-from optimizer.output import to_json, write_run, write_text_atomic
+from aidc.optimizer.errors import InputError, InputIssue
+from aidc.optimizer.results.run_folder import to_json, write_run, write_text_atomic
 
 MANIFEST = "sweep.json"
 CASES = "cases"

@@ -11,14 +11,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from aidc.models.inputs import ScenarioInputs
+from aidc.models.schema import CATALOG_ROWS, Override, ScenarioConfig
+from aidc.optimizer.errors import InputError, InputIssue
+from aidc.optimizer.inputs.loading import apply_overrides, apply_selection, describe_pydantic_error
+from aidc.optimizer.planner.planner import Planner
+from aidc.optimizer.sweep.spec import Parameter
 from pydantic import ValidationError
-
-from models.inputs import ScenarioInputs
-from models.schema import CATALOG_ROWS, Override, ScenarioConfig
-from optimizer.errors import InputError, InputIssue
-from optimizer.loading import apply_overrides, apply_selection, describe_pydantic_error
-from optimizer.planner import Planner
-from optimizer.sweep.spec import Parameter
 
 WARM_KINDS = frozenset(
     {

@@ -17,15 +17,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from models.inputs import ScenarioInputs
-from models.schema import Override
-from optimizer.errors import InputError
-from optimizer.loading import load_scenario
-from optimizer.planner import Planner
-from optimizer.results import PlanResult
-from optimizer.solver import SolveOptions
-from optimizer.sweep.spec import Parameter
-from optimizer.sweep.variation import (
+from aidc.models.inputs import ScenarioInputs
+from aidc.models.schema import Override
+from aidc.optimizer.errors import InputError
+from aidc.optimizer.inputs.loading import load_scenario
+from aidc.optimizer.planner.planner import Planner
+from aidc.optimizer.results.extract import PlanResult
+from aidc.optimizer.solve.highs import SolveOptions
+from aidc.optimizer.sweep.spec import Parameter
+from aidc.optimizer.sweep.variation import (
     Change,
     WarmState,
     base_state,

@@ -1,5 +1,5 @@
 """A self-contained HTML report of one solved plan: key figures and every chart of
-:mod:`optimizer.plots`, embedded as base64 PNGs and also written as PNG files."""
+:mod:`aidc.optimizer.report.plots`, embedded as base64 PNGs and also written as PNG files."""
 
 from __future__ import annotations
 
@@ -12,10 +12,9 @@ from typing import Any
 
 import matplotlib.pyplot as plt
 import pandas as pd
+from aidc.optimizer.report.plots import REPORT_CHARTS, Tables
+from aidc.optimizer.results.run_reader import write_folder
 from matplotlib.figure import Figure
-
-from optimizer.plots import REPORT_CHARTS, Tables
-from optimizer.run_folder import write_folder
 
 REPORT_FILE = "report.html"
 STYLE = (

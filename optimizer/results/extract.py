@@ -13,16 +13,15 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
+from aidc.models.data import PlanningData
+from aidc.models.formulation.core import COST_COMPONENTS
+from aidc.models.inputs import ScenarioInputs
+from aidc.optimizer.results.shortfall import explain_shortfalls
+from aidc.optimizer.solve.highs import SolveOutcome
 from pyomo.repn.standard_repn import generate_standard_repn
 
-from models.data import PlanningData
-from models.formulation.core import COST_COMPONENTS
-from models.inputs import ScenarioInputs
-from optimizer.shortfall import explain_shortfalls
-from optimizer.solver import SolveOutcome
-
 if TYPE_CHECKING:
-    from optimizer.planner import Planner
+    from aidc.optimizer.planner.planner import Planner
 
 REAL_COMPONENTS = tuple(c for c in COST_COMPONENTS if c != "unserved_penalty")
 

@@ -6,9 +6,8 @@ import sys
 from pathlib import Path
 
 import click
-
-from optimizer.errors import EXIT_INVALID_INPUT, EXIT_SOLVER_FAILURE, InputError
-from optimizer.solver import SolveOptions
+from aidc.optimizer.errors import EXIT_INVALID_INPUT, EXIT_SOLVER_FAILURE, InputError
+from aidc.optimizer.solve.highs import SolveOptions
 
 
 @click.command("sweep")
@@ -41,7 +40,7 @@ def sweep_command(
     no_progress: bool,
 ) -> None:
     """Run every case of the sweep SPEC (YAML) and gather the results into OUT/results.parquet."""
-    from optimizer.sweep import load_spec, run_sweep
+    from aidc.optimizer.sweep import load_spec, run_sweep
 
     options = SolveOptions(
         time_limit=time_limit,

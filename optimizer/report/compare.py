@@ -10,11 +10,10 @@ from typing import Any
 
 import matplotlib.pyplot as plt
 import pandas as pd
+from aidc.optimizer.report.html_report import png_bytes
+from aidc.optimizer.report.plots import PALETTE, figure, no_data
+from aidc.optimizer.results.run_reader import write_folder
 from matplotlib.figure import Figure
-
-from optimizer.plots import PALETTE, figure, no_data
-from optimizer.report import png_bytes
-from optimizer.run_folder import write_folder
 
 Run = tuple[Mapping[str, Any], Mapping[str, pd.DataFrame]]
 COMPARE_TABLES = ("accelerators", "capacity", "sites")

@@ -10,18 +10,17 @@ import sys
 from pathlib import Path
 
 import click
+from aidc.inputs import BASELINE_SCENARIO
+from aidc.optimizer import __version__
+from aidc.optimizer.cli.report_commands import compare, report
+from aidc.optimizer.cli.sweep_command import sweep_command
+from aidc.optimizer.errors import EXIT_INVALID_INPUT, EXIT_UNSERVED_STRICT, InputError, SolveError
+from aidc.optimizer.inputs.loading import load_scenario
+from aidc.optimizer.results.run_folder import to_json, write_run
+from aidc.optimizer.results.summary_text import render_summary
+from aidc.optimizer.solve.highs import SolveOptions
 
-from optimizer import __version__
-from optimizer.cli_report import compare, report
-from optimizer.cli_sweep import sweep_command
-from optimizer.errors import EXIT_INVALID_INPUT, EXIT_UNSERVED_STRICT, InputError, SolveError
-from optimizer.loading import load_scenario
-from optimizer.output import to_json, write_run
-from optimizer.solver import SolveOptions
-from optimizer.summary_text import render_summary
-
-REPO_INPUTS = Path(__file__).resolve().parent.parent / "inputs"
-DEFAULT_SCENARIO = REPO_INPUTS / "scenarios" / "baseline.yaml"
+DEFAULT_SCENARIO = BASELINE_SCENARIO
 
 
 def _fail_input(error: InputError) -> None:
@@ -80,7 +79,7 @@ def solve(
     allow_outside_paths: bool,
 ) -> None:
     """Solve SCENARIO (default: the shipped baseline) and print the plan."""
-    from optimizer.planner import Planner
+    from aidc.optimizer.planner.planner import Planner
 
     options = SolveOptions(
         time_limit=time_limit,
@@ -130,7 +129,7 @@ def validate(scenario: str, allow_outside_paths: bool) -> None:
 @click.option("--notes", is_flag=True, help="Include the notes column (derivations).")
 def catalog(name: str | None, scenario: str | None, notes: bool) -> None:
     """Print the catalogs of a scenario (or one catalog, NAME) with units and sources."""
-    from optimizer.catalog_text import render_catalogs
+    from aidc.optimizer.report.catalog_text import render_catalogs
 
     try:
         inputs = load_scenario(_scenario_path(scenario))

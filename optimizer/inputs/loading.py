@@ -11,11 +11,10 @@ from typing import Any
 
 import pandas as pd
 import yaml
+from aidc.models.inputs import ScenarioInputs
+from aidc.models.schema import CATALOG_KEYS, CATALOG_ROWS, Override, ScenarioConfig
+from aidc.optimizer.errors import InputError, InputIssue
 from pydantic import BaseModel, ValidationError
-
-from models.inputs import ScenarioInputs
-from models.schema import CATALOG_KEYS, CATALOG_ROWS, Override, ScenarioConfig
-from optimizer.errors import InputError, InputIssue
 
 SLICE_KEYED = ("profiles",)
 REFERENCES: list[tuple[str, str, str, str]] = [
@@ -281,9 +280,7 @@ def apply_overrides(
             try:
                 revalidated.append(row_model.model_validate(cells).model_dump())
             except ValidationError as exc:
-                issues.extend(
-                    pydantic_issues(exc, scenario_file, f"{location} on {override.catalog} line {index + 2}")
-                )
+                issues.extend(pydantic_issues(exc, scenario_file, f"{location} on {override.catalog} line {index + 2}"))
                 revalidated.append(row.to_dict())
         tables[override.catalog] = pd.DataFrame.from_records(revalidated, index=frame.index)
     return tables, issues

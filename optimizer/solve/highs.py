@@ -1,6 +1,6 @@
 """HiGHS fed directly from the Pyomo model: one live HiGHS model per planner, re-solved in place.
 
-The model is compiled to arrays once (``optimizer.matrix_form``) and passed to highspy in one
+The model is compiled to arrays once (``aidc.optimizer.solve.matrix_form``) and passed to highspy in one
 call. Before each solve the session brings HiGHS up to date with the Pyomo model: variable
 bounds, fixing and integrality (compared column by column), and, when a mutable parameter
 changed, the objective and the rows declared to depend on parameters (``m.parameter_rows``).
@@ -17,10 +17,9 @@ from pathlib import Path
 import highspy
 import numpy as np
 import pyomo.environ as pyo
+from aidc.optimizer.errors import EXIT_NO_SOLUTION, EXIT_SOLVER_FAILURE, SolveError
+from aidc.optimizer.solve.matrix_form import LinearWalker, column_state, compile_matrix
 from pyomo.common.tee import capture_output
-
-from optimizer.errors import EXIT_NO_SOLUTION, EXIT_SOLVER_FAILURE, SolveError
-from optimizer.matrix_form import LinearWalker, column_state, compile_matrix
 
 
 @dataclass(frozen=True)
@@ -32,7 +31,7 @@ class SolveOptions:
     threads: int | None = None
     relax: str = "none"  # "none", "units" (accelerator counts continuous) or "all" (an LP)
     marginal_costs: bool = True  # fix integers, re-solve as an LP, read demand duals
-    staged: bool = True  # whole units: binaries first, then units (optimizer.staged_mip)
+    staged: bool = True  # whole units: binaries first, then units (aidc.optimizer.planner.staged_mip)
     presolve: str = "choose"
     solver_method: str = "choose"  # HiGHS 'solver' option for LPs: choose, simplex, ipm
 

@@ -1,6 +1,6 @@
 """Solve the shipped scenarios and print their headline results as a Markdown table.
 
-    python -m optimizer.scenario_table [--lp] [SCENARIO.yaml ...]
+    python -m aidc.optimizer.report.scenario_table [--lp] [SCENARIO.yaml ...]
 
 The README's scenario table is this script's output, pasted unedited.
 """
@@ -10,11 +10,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from aidc.inputs import INPUTS_DIR
+from aidc.optimizer.planner.planner import Planner
+from aidc.optimizer.solve.highs import SolveOptions
 
-from optimizer.planner import Planner
-from optimizer.solver import SolveOptions
-
-SCENARIO_DIR = Path(__file__).resolve().parent.parent / "inputs" / "scenarios"
+SCENARIO_DIR = INPUTS_DIR / "scenarios"
 SHIPPED = ("baseline", "china-hubs", "price-inflation", "power-constrained", "agents-surge", "cheap-power-export")
 
 

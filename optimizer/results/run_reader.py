@@ -11,9 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-
-from optimizer.errors import InputError, InputIssue
-from optimizer.output import SUMMARY_FILE, _swap_into_place, read_run
+from aidc.optimizer.errors import InputError, InputIssue
+from aidc.optimizer.results.run_folder import SUMMARY_FILE, _swap_into_place, read_run
 
 SUMMARY_KEYS = ("cost_per_mtok_usd", "cost_breakdown_usd", "years")
 

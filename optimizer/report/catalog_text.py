@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pandas as pd
-
-from models.inputs import ScenarioInputs
-from models.schema import CATALOG_KEYS
+from aidc.models.inputs import ScenarioInputs
+from aidc.models.schema import CATALOG_KEYS
 
 SOURCE_COLUMNS = ("source", "confidence")
 

@@ -18,11 +18,10 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import pyomo.environ as pyo
-
-from optimizer.solver import SolveOptions, SolveOutcome
+from aidc.optimizer.solve.highs import SolveOptions, SolveOutcome
 
 if TYPE_CHECKING:
-    from optimizer.planner import Planner
+    from aidc.optimizer.planner.planner import Planner
 
 BINARIES = ("site_open", "cooling_design")
 

@@ -7,14 +7,13 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import pyomo.environ as pyo
-
-from models.data import PlanningData, prepare
-from models.formulation.build import build_model
-from models.inputs import ScenarioInputs
-from optimizer.loading import load_scenario
-from optimizer.results import PlanResult, extract_result
-from optimizer.solver import HighsSession, SolveOptions, SolveOutcome, raise_if_no_plan
-from optimizer.staged_mip import solve_staged
+from aidc.models.data import PlanningData, prepare
+from aidc.models.formulation.build import build_model
+from aidc.models.inputs import ScenarioInputs
+from aidc.optimizer.inputs.loading import load_scenario
+from aidc.optimizer.planner.staged_mip import solve_staged
+from aidc.optimizer.results.extract import PlanResult, extract_result
+from aidc.optimizer.solve.highs import HighsSession, SolveOptions, SolveOutcome, raise_if_no_plan
 
 INTEGER_VARIABLES = ("units_bought", "site_open", "cooling_design")
 

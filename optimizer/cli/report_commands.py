@@ -9,9 +9,8 @@ import sys
 from pathlib import Path
 
 import click
-
-from optimizer.errors import EXIT_INVALID_INPUT, InputError
-from optimizer.run_folder import load_run
+from aidc.optimizer.errors import EXIT_INVALID_INPUT, InputError
+from aidc.optimizer.results.run_reader import load_run
 
 OutDir = click.Path(file_okay=False, path_type=Path)
 
@@ -29,8 +28,8 @@ def _load(run_dir: Path, required: tuple[str, ...] = ()) -> tuple[dict, dict]:
 @click.option("--out", "out_dir", type=OutDir, help="Report folder (default: RUN_DIR/report).")
 def report(run_dir: Path, out_dir: Path | None) -> None:
     """Write an HTML report with charts (and the PNGs) of the solved run in RUN_DIR."""
-    from optimizer.plots import REQUIRED_TABLES
-    from optimizer.report import write_report
+    from aidc.optimizer.report.html_report import write_report
+    from aidc.optimizer.report.plots import REQUIRED_TABLES
 
     summary, tables = _load(run_dir, REQUIRED_TABLES)
     path = write_report(summary, tables, out_dir or run_dir / "report")
@@ -43,7 +42,7 @@ def report(run_dir: Path, out_dir: Path | None) -> None:
 @click.option("--out", "out_dir", type=OutDir, help="Also write the tables (CSV) and compare.png here.")
 def compare(run_a: Path, run_b: Path, out_dir: Path | None) -> None:
     """Print what changed from the plan in RUN_A to the plan in RUN_B (B minus A)."""
-    from optimizer.compare import COMPARE_TABLES, compare_runs, render_text, write_comparison
+    from aidc.optimizer.report.compare import COMPARE_TABLES, compare_runs, render_text, write_comparison
 
     comparison = compare_runs(_load(run_a, COMPARE_TABLES), _load(run_b, COMPARE_TABLES), str(run_a), str(run_b))
     click.echo(render_text(comparison), nl=False)
