@@ -61,7 +61,7 @@ def measure_aidc(scenario: Path, mps: Path, time_limit: float, solve_max_vars: f
     variables); seconds and MB."""
     from aidc.optimizer.inputs.loading import load_scenario
     from aidc.optimizer.planner.planner import Planner
-    from aidc.optimizer.solve.highs import SolveOptions
+    from aidc.optimizer.solve import SolveOptions
 
     row: dict = {"import_mb": peak_memory_mb()}
     options = SolveOptions(relax="all", marginal_costs=False, time_limit=time_limit)

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from aidc.optimizer.inputs.loading import load_scenario
 from aidc.optimizer.planner.planner import Planner
-from aidc.optimizer.solve.highs import SolveOptions
+from aidc.optimizer.solve import SolveOptions
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from tables import print_table

@@ -18,7 +18,8 @@ import tempfile
 from pathlib import Path
 
 import yaml
-from aidc.optimizer.solve.highs import SolveOptions
+
+from aidc.optimizer.solve import SolveOptions
 from aidc.optimizer.sweep import SweepReport, load_results, load_spec, run_sweep
 
 REPO = Path(__file__).resolve().parent.parent

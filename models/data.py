@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
+
 from aidc.models.inputs import ScenarioInputs
 
 CLIMATE_PUE_COLUMN = {"cold": "pue_cold", "temperate": "pue_temperate", "hot": "pue_hot"}

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
+
 from aidc.models.schema import CATALOG_KEYS, ScenarioConfig
 
 

@@ -17,12 +17,14 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+
 from aidc.models.inputs import ScenarioInputs
 from aidc.models.schema import Selection
 from aidc.optimizer.inputs.loading import apply_selection, load_scenario
+from aidc.optimizer.planner.parameters import with_parameter_methods
 from aidc.optimizer.planner.planner import Planner
 from aidc.optimizer.results.extract import PlanResult
-from aidc.optimizer.solve.highs import SolveOptions
+from aidc.optimizer.solve import SolveOptions
 
 Setter = Callable[["WhatIf", float], None]
 IN_PLAN_MW = 1e-3  # a site with more IT capacity than this (MW) in some year is in the plan
@@ -86,6 +88,7 @@ class BreakEven:
         )
 
 
+@with_parameter_methods
 class WhatIf:
     """One scenario's model, built once; change parameters and re-solve in place."""
 
@@ -120,26 +123,20 @@ class WhatIf:
     def metrics(self) -> dict[str, float]:
         return plan_metrics(self._solved())
 
-    # parameter changes (in place; the next solve sees them)
-    def set_energy_price(self, site: str, option: str, usd_per_mwh: float) -> None:
-        self.planner.set_energy_price(site, option, usd_per_mwh)
+    # warm parameters (in place; the next solve sees them). The named methods ``set_<name>``,
+    # ``scale_<name>`` and ``<name>`` come from aidc.optimizer.planner.parameters.
+    def set_parameter(self, name: str, value: float, **filters: Any) -> None:
+        self.planner.set_parameter(name, value, **filters)
+
+    def scale_parameter(self, name: str, factor: float, **filters: Any) -> None:
+        self.planner.scale_parameter(name, factor, **filters)
+
+    def catalog_value(self, name: str, **filters: Any) -> float:
+        return self.planner.catalog_value(name, **filters)
 
     def energy_price(self, site: str, option: str = "grid") -> float:
         """The catalog price of a supply option (USD/MWh), before any change."""
-        return self.planner.data.supply_price[site, option]
-
-    def scale_demand(self, factor: float, region: str | None = None, workload: str | None = None) -> None:
-        self.planner.scale_demand(factor, region, workload)
-
-    def set_accelerator_price(self, accelerator: str, usd_per_accel: float) -> None:
-        self.planner.set_accelerator_price(accelerator, usd_per_accel)
-
-    def accelerator_price(self, accelerator: str) -> float:
-        """The catalog price of an accelerator (USD), before any change."""
-        return self.planner.data.accel_price[accelerator] * 1000.0
-
-    def set_carbon_price(self, usd_per_t: float) -> None:
-        self.planner.set_carbon_price(usd_per_t)
+        return self.catalog_value("energy_price", site=site, option=option)
 
     # analyses
     def sweep(self, name: str, setter: Setter, values: Iterable[float], reset: float | None = None) -> pd.DataFrame:

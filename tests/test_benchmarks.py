@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from aidc.optimizer.inputs.loading import load_scenario
 
 REPO = Path(__file__).resolve().parent.parent

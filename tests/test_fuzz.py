@@ -11,13 +11,13 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from aidc.optimizer.errors import InputError
-from aidc.optimizer.inputs.loading import load_scenario
-from aidc.optimizer.planner.planner import Planner
-from aidc.optimizer.solve.highs import SolveOptions
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from aidc.optimizer.errors import InputError
+from aidc.optimizer.inputs.loading import load_scenario
+from aidc.optimizer.planner.planner import Planner
+from aidc.optimizer.solve import SolveOptions
 from tests.factory import rich, write_scenario
 
 BASE = rich()

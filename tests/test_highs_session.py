@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pyomo.environ as pyo
 import pytest
-from aidc.optimizer.solve.highs import HighsSession, SolveOptions
+
+from aidc.optimizer.solve import SolveOptions
+from aidc.optimizer.solve.highs import HighsSession
 
 LP = SolveOptions(mip_gap=1e-9)
 

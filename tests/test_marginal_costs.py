@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from aidc.optimizer.planner.planner import Planner
-from aidc.optimizer.solve.highs import SolveOptions
 
+from aidc.optimizer.planner.planner import Planner
+from aidc.optimizer.solve import SolveOptions
 from tests.factory import micro, rich, write_scenario
 
 LP = SolveOptions(relax="all", mip_gap=1e-9)

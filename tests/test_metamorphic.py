@@ -5,9 +5,9 @@ from __future__ import annotations
 import copy
 
 import pytest
-from aidc.optimizer.planner.planner import Planner
-from aidc.optimizer.solve.highs import SolveOptions
 
+from aidc.optimizer.planner.planner import Planner
+from aidc.optimizer.solve import SolveOptions
 from tests.factory import SRC, rich, site_row, supply_row, write_scenario
 
 TIGHT = SolveOptions(mip_gap=1e-9, marginal_costs=False)

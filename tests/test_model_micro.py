@@ -8,9 +8,9 @@ serves 1,000 tok/s, draws 1 kW at full load, costs $10,000 and lives 5 years at 
 from __future__ import annotations
 
 import pytest
-from aidc.optimizer.planner.planner import Planner
-from aidc.optimizer.solve.highs import SolveOptions
 
+from aidc.optimizer.planner.planner import Planner
+from aidc.optimizer.solve import SolveOptions
 from tests.factory import SRC, micro, site_row, supply_row, write_scenario
 
 HOURS = 8760.0

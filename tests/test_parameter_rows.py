@@ -7,9 +7,9 @@ from __future__ import annotations
 from collections import defaultdict
 
 import pyomo.environ as pyo
-from aidc.optimizer.planner.planner import Planner
 from pyomo.core.expr.visitor import identify_mutable_parameters
 
+from aidc.optimizer.planner.planner import Planner
 from tests.factory import rich, write_scenario
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
+
 from aidc.optimizer.planner.planner import Planner
 from aidc.optimizer.results.run_folder import write_run
-from aidc.optimizer.solve.highs import SolveOptions
-
+from aidc.optimizer.solve import SolveOptions
 from tests.factory import rich, write_scenario
 from tests.recompute import recompute_objective_usd
 

@@ -8,10 +8,10 @@ import sys
 
 import pandas as pd
 import pytest
+
 from aidc.optimizer.planner.planner import Planner
 from aidc.optimizer.results.run_folder import write_run
-from aidc.optimizer.solve.highs import SolveOptions
-
+from aidc.optimizer.solve import SolveOptions
 from tests.factory import micro, rich, write_scenario
 
 TIMING_KEYS = {"build_seconds", "handover_seconds", "solve_seconds"}

@@ -8,10 +8,11 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from aidc.optimizer.planner.planner import Planner
 from aidc.optimizer.report.plots import REPORT_CHARTS
 from aidc.optimizer.results.run_folder import write_run
-from aidc.optimizer.solve.highs import SolveOptions
+from aidc.optimizer.solve import SolveOptions
 
 SCENARIO = Path(__file__).resolve().parent.parent / "inputs" / "scenarios" / "whatif-small.yaml"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -71,7 +72,7 @@ def test_compare_prints_changes_and_writes_chart(runs, tmp_path):
 
 def test_compare_finds_what_moved(runs):
     from aidc.optimizer.report.compare import compare_runs
-    from aidc.optimizer.results.run_reader import load_run
+    from aidc.optimizer.results.run_folder import load_run
 
     comparison = compare_runs(load_run(runs[0]), load_run(runs[1]))
     energy = comparison.costs.set_index("component").loc["energy"]

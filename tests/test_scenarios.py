@@ -13,11 +13,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from aidc.models.schema import CATALOG_ROWS
 from aidc.optimizer.inputs.loading import load_scenario
 from aidc.optimizer.planner.planner import Planner
 from aidc.optimizer.report.scenario_table import SCENARIO_DIR, SHIPPED
-from aidc.optimizer.solve.highs import SolveOptions
+from aidc.optimizer.solve import SolveOptions
 
 
 def test_every_catalog_row_is_sourced_and_valid():

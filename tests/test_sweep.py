@@ -14,10 +14,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
-from aidc.optimizer.solve.highs import SolveOptions
+
+from aidc.optimizer.solve import SolveOptions
 from aidc.optimizer.sweep import expand_cases, load_results, load_spec, query, run_sweep
 from aidc.optimizer.sweep.store import CASES, RESULTS
-
 from tests.factory import rich, write_scenario
 
 REPO = Path(__file__).resolve().parent.parent

@@ -4,11 +4,11 @@ same case built from scratch."""
 from __future__ import annotations
 
 import pytest
+
 from aidc.optimizer.planner.planner import Planner
-from aidc.optimizer.solve.highs import SolveOptions
+from aidc.optimizer.solve import SolveOptions
 from aidc.optimizer.sweep.spec import Parameter
 from aidc.optimizer.sweep.variation import base_state, push_state, warm_state, with_changes
-
 from tests.factory import rich, write_scenario
 
 OPTIONS = SolveOptions(mip_gap=1e-9, marginal_costs=False)
@@ -22,7 +22,8 @@ def test_unserved_penalty_and_carbon_by_year_match_rebuild(tmp_path):
     planner = Planner.from_file(write_scenario(tmp_path / "a", rich()), OPTIONS)
     planner.solve()
     planner.set_unserved_penalty(0.2)
-    planner.set_carbon_price({2026: 10.0, 2027: 80.0})
+    planner.set_carbon_price(10.0, year=2026)
+    planner.set_carbon_price(80.0, year=2027)
     warm = objective(planner)
     spec = rich()
     spec["config"].update(unserved_penalty_usd_per_mtok=0.2, carbon_price_usd_per_t={2026: 10.0, 2027: 80.0})

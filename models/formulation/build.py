@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pyomo.environ as pyo
+
 from aidc.models.data import PlanningData
 from aidc.models.formulation.compute import add_compute
 from aidc.models.formulation.cooling import add_cooling

@@ -16,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Callable
 
 import pyomo.environ as pyo
+
 from aidc.models.data import PlanningData
 
 

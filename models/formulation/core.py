@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 import pyomo.environ as pyo
+
 from aidc.models.data import PlanningData
 
 COST_COMPONENTS = (

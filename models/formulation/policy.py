@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import pyomo.environ as pyo
+
 from aidc.models.data import PlanningData
 from aidc.models.formulation.core import previous_year
 

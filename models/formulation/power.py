@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 import pyomo.environ as pyo
+
 from aidc.models.data import PlanningData
 from aidc.models.formulation.compute import fleet_sum
 from aidc.models.formulation.network import network_power_mw

@@ -10,6 +10,7 @@ M_s is the IT load the site's largest grid connection can feed at its best PUE.
 from __future__ import annotations
 
 import pyomo.environ as pyo
+
 from aidc.models.data import PlanningData
 from aidc.models.formulation.core import previous_year
 

@@ -1,43 +1,44 @@
 """The ``aidc`` command line.
 
-Exit codes: 0 solved; 1 solver failure; 2 invalid input; 3 unserved demand with --strict;
-4 no plan (time limit before any plan, or hard limits infeasible).
+Exit codes: 0 solved; 1 solver failure or internal error; 2 invalid input, option or output
+target (nothing written); 3 unserved demand with --strict; 4 no plan (time limit before any
+usable plan, or hard limits infeasible); 5 results could not be written; 130 interrupted
+(Ctrl-C); 143 terminated (SIGTERM). Failures are turned into messages in ``boundary.py``.
 """
 
 from __future__ import annotations
 
-import sys
+import shutil
 from pathlib import Path
 
 import click
-from aidc.inputs import BASELINE_SCENARIO
+
+from aidc.inputs import BASELINE_SCENARIO, INPUTS_DIR
 from aidc.optimizer import __version__
+from aidc.optimizer.cli.boundary import AidcGroup, MipGap, TimeLimit, core_limit, fail
 from aidc.optimizer.cli.report_commands import compare, report
 from aidc.optimizer.cli.sweep_command import sweep_command
-from aidc.optimizer.errors import EXIT_INVALID_INPUT, EXIT_UNSERVED_STRICT, InputError, SolveError
+from aidc.optimizer.errors import EXIT_INVALID_INPUT, EXIT_NO_SOLUTION, EXIT_UNSERVED_STRICT
 from aidc.optimizer.inputs.loading import load_scenario
-from aidc.optimizer.results.run_folder import to_json, write_run
+from aidc.optimizer.results.atomic import to_json
+from aidc.optimizer.results.output_target import check_file_target, claimed_folder, write_failure
+from aidc.optimizer.results.run_folder import write_tables
 from aidc.optimizer.results.summary_text import render_summary
-from aidc.optimizer.solve.highs import SolveOptions
+from aidc.optimizer.solve import SOLVERS, SilentProgress, SolveOptions, StderrProgress
+from aidc.optimizer.solve.session import EXPORT_SUFFIXES
 
-DEFAULT_SCENARIO = BASELINE_SCENARIO
-
-
-def _fail_input(error: InputError) -> None:
-    click.echo(error.render(), err=True)
-    sys.exit(EXIT_INVALID_INPUT)
+SHIPPED_SCENARIOS = sorted(path.stem for path in (INPUTS_DIR / "scenarios").glob("*.yaml"))
 
 
 def _scenario_path(scenario: str | None) -> Path:
     if scenario:
         return Path(scenario)
-    if not DEFAULT_SCENARIO.is_file():
-        click.echo(f"error: the shipped baseline {DEFAULT_SCENARIO} is missing; name a scenario file", err=True)
-        sys.exit(EXIT_INVALID_INPUT)
-    return DEFAULT_SCENARIO
+    if not BASELINE_SCENARIO.is_file():
+        fail(f"error: the shipped baseline {BASELINE_SCENARIO} is missing; name a scenario file", EXIT_INVALID_INPUT)
+    return BASELINE_SCENARIO
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=AidcGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="aidc")
 def main() -> None:
     """aidc: plan AI data centers (sites, accelerators, cooling, network, power) at least cost per token."""
@@ -47,22 +48,25 @@ def main() -> None:
 @click.argument("scenario", required=False)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
 @click.option(
-    "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="Write tables and summary.json here."
+    "--out", "out_dir", type=click.Path(path_type=Path), help="Write tables and summary.json to this run folder."
 )
 @click.option("--format", "fmt", type=click.Choice(["csv", "parquet"]), default="csv", show_default=True)
-@click.option("--time-limit", type=click.FloatRange(min=0.1), help="HiGHS time limit in seconds.")
-@click.option("--mip-gap", type=click.FloatRange(min=0.0, max=1.0), default=1e-3, show_default=True)
-@click.option("--threads", type=click.IntRange(min=1), help="HiGHS threads.")
+@click.option("--time-limit", type=TimeLimit, help="Solver time limit in seconds.")
+@click.option("--mip-gap", type=MipGap, default=1e-3, show_default=True)
+@click.option("--threads", type=click.IntRange(min=1, max=core_limit()), help="Solver threads (at most the cores).")
+@click.option("--solver", type=click.Choice(sorted(SOLVERS)), default="highs", show_default=True)
 @click.option("--relax", is_flag=True, help="Accelerator counts continuous instead of whole servers/racks.")
 @click.option("--lp", is_flag=True, help="Relax every integer (site and cooling choices too): a pure LP.")
 @click.option(
     "--export-model",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the model handed to HiGHS (.mps or .lp).",
+    help="Write the model handed to the solver (.mps or .lp).",
 )
 @click.option("--strict", is_flag=True, help=f"Exit {EXIT_UNSERVED_STRICT} if any demand is left unserved.")
 @click.option("--no-marginal", is_flag=True, help="Skip the LP re-solve that gives marginal costs.")
 @click.option("--allow-outside-paths", is_flag=True, help="Let catalogs live outside the scenario's folder.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress on stderr.")
+@click.option("--verbose", "-v", is_flag=True, help="Also show the solver's log on stderr.")
 def solve(
     scenario: str | None,
     as_json: bool,
@@ -71,43 +75,62 @@ def solve(
     time_limit: float | None,
     mip_gap: float,
     threads: int | None,
+    solver: str,
     relax: bool,
     lp: bool,
     export_model: Path | None,
     strict: bool,
     no_marginal: bool,
     allow_outside_paths: bool,
+    quiet: bool,
+    verbose: bool,
 ) -> None:
     """Solve SCENARIO (default: the shipped baseline) and print the plan."""
-    from aidc.optimizer.planner.planner import Planner
-
     options = SolveOptions(
         time_limit=time_limit,
         mip_gap=mip_gap,
         threads=threads,
         relax="all" if lp else ("units" if relax else "none"),
         marginal_costs=not no_marginal,
+        solver=solver,
     )
-    try:
-        inputs = load_scenario(_scenario_path(scenario), allow_outside_paths=allow_outside_paths)
-    except InputError as error:
-        _fail_input(error)
-    planner = Planner(inputs, options)
+    progress = SilentProgress() if quiet else StderrProgress(verbose=verbose)
+    progress.stage("load and validate")
+    inputs = load_scenario(_scenario_path(scenario), allow_outside_paths=allow_outside_paths)
+    protect = [path for path in (inputs.path, *inputs.sources.values()) if path is not None]
     if export_model:
-        planner.export_model(export_model)
-    try:
-        result = planner.solve()
-    except SolveError as error:
-        click.echo(f"error: {error}", err=True)
-        sys.exit(error.exit_code)
-    if out_dir:
-        write_run(out_dir, result.summary, result.tables, fmt)
-    click.echo(to_json(result.summary) if as_json else render_summary(result.summary), nl=not as_json)
+        check_file_target(export_model, EXPORT_SUFFIXES, protect=protect)
+    if out_dir is None:
+        result = _solve(inputs, options, progress, export_model)
+    else:
+        with claimed_folder(out_dir, "run", protect=protect) as staging:
+            result = _solve(inputs, options, progress, export_model)
+            progress.stage(f"write {out_dir}")
+            try:
+                write_tables(staging, result.summary, result.tables, fmt)
+            except OSError as error:
+                raise write_failure(Path(out_dir), error) from None
+    summary = result.summary
+    click.echo(to_json(summary) if as_json else render_summary(summary), nl=not as_json)
     if out_dir and not as_json:
         click.echo(f"  results written to {out_dir}")
-    if strict and result.summary["tokens_unserved"] > 0:
-        click.echo(f"error: {result.summary['unserved_share']:.2%} of demand is unserved (--strict)", err=True)
-        sys.exit(EXIT_UNSERVED_STRICT)
+    if summary["status"] != "optimal" and summary["tokens_served"] <= 0 and summary["unserved_share"] > 0:
+        fail(
+            f"error: the solver stopped ({summary['termination']}) with a plan that serves no demand; "
+            "raise --time-limit",
+            EXIT_NO_SOLUTION,
+        )
+    if strict and summary["tokens_unserved"] > 0:
+        fail(f"error: {summary['unserved_share']:.2%} of demand is unserved (--strict)", EXIT_UNSERVED_STRICT)
+
+
+def _solve(inputs, options: SolveOptions, progress, export_model: Path | None):
+    from aidc.optimizer.planner import Planner
+
+    planner = Planner(inputs, options, progress)
+    if export_model:
+        planner.export_model(export_model)
+    return planner.solve()
 
 
 @main.command()
@@ -115,10 +138,7 @@ def solve(
 @click.option("--allow-outside-paths", is_flag=True, help="Let catalogs live outside the scenario's folder.")
 def validate(scenario: str, allow_outside_paths: bool) -> None:
     """Check SCENARIO and its catalogs without solving."""
-    try:
-        inputs = load_scenario(Path(scenario), allow_outside_paths=allow_outside_paths)
-    except InputError as error:
-        _fail_input(error)
+    inputs = load_scenario(Path(scenario), allow_outside_paths=allow_outside_paths)
     counts = ", ".join(f"{name} {len(frame)}" for name, frame in inputs.tables.items())
     click.echo(f"{scenario}: valid ({counts} rows)")
 
@@ -131,16 +151,37 @@ def catalog(name: str | None, scenario: str | None, notes: bool) -> None:
     """Print the catalogs of a scenario (or one catalog, NAME) with units and sources."""
     from aidc.optimizer.report.catalog_text import render_catalogs
 
-    try:
-        inputs = load_scenario(_scenario_path(scenario))
-    except InputError as error:
-        _fail_input(error)
+    inputs = load_scenario(_scenario_path(scenario))
     names = [name] if name else list(inputs.tables)
     unknown = [n for n in names if n not in inputs.tables]
     if unknown:
-        click.echo(f"error: unknown catalog {unknown[0]!r}; this scenario has {sorted(inputs.tables)}", err=True)
-        sys.exit(EXIT_INVALID_INPUT)
+        fail(f"error: unknown catalog {unknown[0]!r}; this scenario has {sorted(inputs.tables)}", EXIT_INVALID_INPUT)
     click.echo(render_catalogs(inputs, names, notes=notes))
+
+
+@main.command()
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option(
+    "--scenario",
+    "name",
+    type=click.Choice(SHIPPED_SCENARIOS),
+    default="baseline",
+    show_default=True,
+    help="Which shipped scenario to start from.",
+)
+def init(folder: Path, name: str) -> None:
+    """Copy a shipped scenario and its catalogs into FOLDER (new or empty) to edit and solve."""
+    source = INPUTS_DIR / "scenarios" / f"{name}.yaml"
+    inputs = load_scenario(source)
+    with claimed_folder(folder, "scenario", replace=False) as staging:
+        (staging / "scenarios").mkdir()
+        (staging / "catalogs").mkdir()
+        shutil.copyfile(source, staging / "scenarios" / source.name)
+        for path in inputs.sources.values():
+            shutil.copyfile(path, staging / "catalogs" / path.name)
+        shutil.copyfile(INPUTS_DIR / "README.md", staging / "README.md")
+    click.echo(f"scenario written to {folder / 'scenarios' / source.name}; solve it with:")
+    click.echo(f"  aidc solve {folder / 'scenarios' / source.name}")
 
 
 for command in (report, compare, sweep_command):

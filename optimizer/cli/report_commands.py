@@ -1,26 +1,34 @@
 """``aidc report`` and ``aidc compare``: charts and comparisons of solved run folders.
 
-A missing or corrupt run folder is bad input: the message names it and the exit code is 2.
+A missing or corrupt run folder is bad input (exit 2, the message names it); an output folder
+that is not empty and not a report (or comparison) folder is refused before anything is drawn.
 """
 
 from __future__ import annotations
 
-import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
-from aidc.optimizer.errors import EXIT_INVALID_INPUT, InputError
-from aidc.optimizer.results.run_reader import load_run
 
-OutDir = click.Path(file_okay=False, path_type=Path)
+from aidc.optimizer.errors import InputError, InputIssue
+from aidc.optimizer.results.output_target import check_target
+from aidc.optimizer.results.run_folder import load_run
+
+OutDir = click.Path(path_type=Path)
 
 
-def _load(run_dir: Path, required: tuple[str, ...] = ()) -> tuple[dict, dict]:
+def _malformed(run_dirs: list[Path], draw: Callable[[], Any]) -> Any:
+    """Run ``draw``; a table of the run folder(s) that does not hold what a plan holds is bad input."""
     try:
-        return load_run(run_dir, required)
-    except InputError as error:
-        click.echo(error.render(), err=True)
-        sys.exit(EXIT_INVALID_INPUT)
+        return draw()
+    except (KeyError, ValueError, TypeError, IndexError, AttributeError, ZeroDivisionError) as error:
+        where = " / ".join(str(path) for path in run_dirs)
+        detail = f"{type(error).__name__}: {str(error)[:200]}"
+        raise InputError(
+            [InputIssue(where, "", "", f"a table does not hold what a solved plan holds ({detail})")]
+        ) from None
 
 
 @click.command()
@@ -31,8 +39,10 @@ def report(run_dir: Path, out_dir: Path | None) -> None:
     from aidc.optimizer.report.html_report import write_report
     from aidc.optimizer.report.plots import REQUIRED_TABLES
 
-    summary, tables = _load(run_dir, REQUIRED_TABLES)
-    path = write_report(summary, tables, out_dir or run_dir / "report")
+    target = out_dir or run_dir / "report"
+    check_target(target, "report", protect=[run_dir])
+    summary, tables = load_run(run_dir, REQUIRED_TABLES)
+    path = _malformed([run_dir], lambda: write_report(summary, tables, target, protect=[run_dir]))
     click.echo(f"report written to {path}")
 
 
@@ -44,7 +54,11 @@ def compare(run_a: Path, run_b: Path, out_dir: Path | None) -> None:
     """Print what changed from the plan in RUN_A to the plan in RUN_B (B minus A)."""
     from aidc.optimizer.report.compare import COMPARE_TABLES, compare_runs, render_text, write_comparison
 
-    comparison = compare_runs(_load(run_a, COMPARE_TABLES), _load(run_b, COMPARE_TABLES), str(run_a), str(run_b))
-    click.echo(render_text(comparison), nl=False)
     if out_dir:
-        click.echo(f"comparison written to {write_comparison(comparison, out_dir)}")
+        check_target(out_dir, "comparison", protect=[run_a, run_b])
+    runs = (load_run(run_a, COMPARE_TABLES), load_run(run_b, COMPARE_TABLES))
+    comparison = _malformed([run_a, run_b], lambda: compare_runs(*runs, str(run_a), str(run_b)))
+    click.echo(_malformed([run_a, run_b], lambda: render_text(comparison)), nl=False)
+    if out_dir:
+        path = _malformed([run_a, run_b], lambda: write_comparison(comparison, out_dir, protect=[run_a, run_b]))
+        click.echo(f"comparison written to {path}")

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
-from aidc.optimizer.errors import EXIT_INVALID_INPUT, EXIT_SOLVER_FAILURE, InputError
-from aidc.optimizer.solve.highs import SolveOptions
+
+from aidc.optimizer.cli.boundary import MipGap, TimeLimit, core_limit, fail
+from aidc.optimizer.errors import EXIT_SOLVER_FAILURE
+from aidc.optimizer.solve import SolveOptions
 
 
 @click.command("sweep")
@@ -15,13 +16,17 @@ from aidc.optimizer.solve.highs import SolveOptions
 @click.option(
     "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True, help="Results folder."
 )
-@click.option("--workers", type=click.IntRange(min=1), help="Local worker processes (default: one per core).")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1, max=4 * core_limit()),
+    help="Local worker processes (default: one per core).",
+)
 @click.option("--scheduler", metavar="ADDRESS", help="Run on a Dask cluster, e.g. tcp://host:8786.")
 @click.option("--resume", is_flag=True, help="Skip the cases already finished in --out.")
 @click.option("--relax", is_flag=True, help="Accelerator counts continuous instead of whole servers/racks.")
 @click.option("--lp", is_flag=True, help="Relax every integer: each case is a pure LP.")
-@click.option("--time-limit", type=click.FloatRange(min=0.1), help="HiGHS time limit per case, in seconds.")
-@click.option("--mip-gap", type=click.FloatRange(min=0.0, max=1.0), default=1e-3, show_default=True)
+@click.option("--time-limit", type=TimeLimit, help="Solver time limit per case, in seconds.")
+@click.option("--mip-gap", type=MipGap, default=1e-3, show_default=True)
 @click.option("--tables", "keep_tables", is_flag=True, help="Also write each case's plan tables (Parquet).")
 @click.option("--rebuild", is_flag=True, help="Build a new model for every case (no warm re-solve).")
 @click.option("--no-progress", is_flag=True, help="No progress bar.")
@@ -48,22 +53,17 @@ def sweep_command(
         relax="all" if lp else ("units" if relax else "none"),
         marginal_costs=False,
     )
-    try:
-        report = run_sweep(
-            load_spec(spec),
-            out_dir,
-            options=options,
-            workers=workers,
-            scheduler=scheduler,
-            resume=resume,
-            warm=not rebuild,
-            keep_tables=keep_tables,
-            progress=not no_progress,
-        )
-    except InputError as error:
-        click.echo(error.render(), err=True)
-        sys.exit(EXIT_INVALID_INPUT)
+    report = run_sweep(
+        load_spec(spec),
+        out_dir,
+        options=options,
+        workers=workers,
+        scheduler=scheduler,
+        resume=resume,
+        warm=not rebuild,
+        keep_tables=keep_tables,
+        progress=not no_progress,
+    )
     click.echo(report.line(out_dir))
     if report.lost:
-        click.echo(f"error: {report.lost} case(s) not run, first: {report.lost_errors[0]}", err=True)
-        sys.exit(EXIT_SOLVER_FAILURE)
+        fail(f"error: {report.lost} case(s) not run, first: {report.lost_errors[0]}", EXIT_SOLVER_FAILURE)

@@ -11,10 +11,11 @@ from typing import Any
 
 import pandas as pd
 import yaml
+from pydantic import BaseModel, ValidationError
+
 from aidc.models.inputs import ScenarioInputs
 from aidc.models.schema import CATALOG_KEYS, CATALOG_ROWS, Override, ScenarioConfig
 from aidc.optimizer.errors import InputError, InputIssue
-from pydantic import BaseModel, ValidationError
 
 SLICE_KEYED = ("profiles",)
 REFERENCES: list[tuple[str, str, str, str]] = [

@@ -1,36 +1,54 @@
-"""The planner: one scenario, one Pyomo model built once, solved (and re-solved) by HiGHS."""
+"""The planner: one scenario, one Pyomo model built once, solved (and re-solved) by a live solver."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import pyomo.environ as pyo
+
 from aidc.models.data import PlanningData, prepare
 from aidc.models.formulation.build import build_model
 from aidc.models.inputs import ScenarioInputs
 from aidc.optimizer.inputs.loading import load_scenario
+from aidc.optimizer.planner.parameters import WARM_PARAMETERS, Key, warm_parameter, with_parameter_methods
 from aidc.optimizer.planner.staged_mip import solve_staged
 from aidc.optimizer.results.extract import PlanResult, extract_result
-from aidc.optimizer.solve.highs import HighsSession, SolveOptions, SolveOutcome, raise_if_no_plan
+from aidc.optimizer.solve import (
+    LiveModel,
+    Progress,
+    SilentProgress,
+    SolveOptions,
+    SolveOutcome,
+    SolveStatus,
+    open_session,
+    raise_if_no_plan,
+)
 
 INTEGER_VARIABLES = ("units_bought", "site_open", "cooling_design")
 
 
+@with_parameter_methods
 class Planner:
-    """Builds the model of a scenario once and solves it; parameters can change between solves.
+    """Builds the model of a scenario once and solves it; warm parameters change between solves.
 
     >>> planner = Planner.from_file("inputs/scenarios/baseline.yaml")   # doctest: +SKIP
     >>> result = planner.solve()                                       # doctest: +SKIP
-    >>> result.summary["cost_per_mtok_usd"]                            # doctest: +SKIP
+    >>> planner.set_energy_price("texas", "grid", 80.0)                # doctest: +SKIP
+    >>> planner.solve().summary["cost_per_mtok_usd"]                   # doctest: +SKIP
+
+    The ``set_<name>``, ``scale_<name>`` and ``<name>`` methods come from the warm parameters of
+    :mod:`aidc.optimizer.planner.parameters`.
     """
 
-    def __init__(self, inputs: ScenarioInputs, options: SolveOptions | None = None):
+    def __init__(self, inputs: ScenarioInputs, options: SolveOptions | None = None, progress: Progress | None = None):
         self.options = options or SolveOptions()
+        self.progress = progress or SilentProgress()
         if self.options.relax in ("units", "all"):
             inputs = inputs.with_config(integer_units=False)
         self.inputs = inputs
+        self.progress.stage("build")
         started = time.perf_counter()
         self.data: PlanningData = prepare(inputs)
         self.prepare_seconds = time.perf_counter() - started
@@ -40,22 +58,26 @@ class Planner:
             for name in ("site_open", "cooling_design"):
                 getattr(self.model, name).domain = pyo.UnitInterval
         self.build_seconds = time.perf_counter() - started
-        self._session: HighsSession | None = None
+        self._session: LiveModel | None = None
+        self._values = {name: dict(p.base(self.data)) for name, p in WARM_PARAMETERS.items()}
 
     @classmethod
-    def from_file(cls, path: str | Path, options: SolveOptions | None = None, **load_options) -> Planner:
-        return cls(load_scenario(path, **load_options), options)
+    def from_file(
+        cls, path: str | Path, options: SolveOptions | None = None, progress: Progress | None = None, **load_options
+    ) -> Planner:
+        return cls(load_scenario(path, **load_options), options, progress)
 
     @property
-    def session(self) -> HighsSession:
-        """The live HiGHS model (created on first use)."""
+    def session(self) -> LiveModel:
+        """The live solver model (created on first use)."""
         if self._session is None:
-            self._session = HighsSession(self.model)
+            self.progress.stage(f"hand-over to {self.options.solver}")
+            self._session = open_session(self.model, self.options.solver)
         return self._session
 
     def export_model(self, path: str | Path, names: bool = True) -> None:
-        """Write the exact model handed to HiGHS (``.mps`` or ``.lp``), with Pyomo's variable and
-        constraint names unless ``names`` is false (naming costs a few microseconds per column)."""
+        """Write the exact model handed to the solver (``.mps`` or ``.lp``), with Pyomo's variable
+        and constraint names unless ``names`` is false (naming costs a few microseconds per column)."""
         self.session.export(Path(path), names=names)
 
     def has_integers(self) -> bool:
@@ -66,22 +88,31 @@ class Planner:
         options = options or self.options
         session = self.session
         if self.data.integer_units and options.relax == "none" and options.staged:
-            outcome = solve_staged(self, options)
+            outcome = solve_staged(self.model, session, options, self.progress)
         else:
-            outcome = session.solve(options, lp=not self.has_integers())
+            self.progress.stage("solve (LP)" if not self.has_integers() else "solve (MIP)")
+            outcome = session.solve(options, lp=not self.has_integers(), progress=self.progress)
         raise_if_no_plan(outcome)
         mip_outcome = outcome
         duals_available = not self.has_integers()
         if options.marginal_costs and self.has_integers():
+            self.progress.stage("marginal costs (LP with the integers fixed)")
             outcome = self._resolve_with_integers_fixed(options)
-            duals_available = outcome.status == "optimal"
+            duals_available = outcome.status == SolveStatus.OPTIMAL
+            if outcome.status == SolveStatus.INTERRUPTED:
+                raise_if_no_plan(outcome)
+        self.progress.stage("results")
         started = time.perf_counter()
         result = extract_result(
-            self,
+            self.model,
+            self.data,
+            self.inputs,
             mip_outcome=mip_outcome,
             final_outcome=outcome,
             duals=self._demand_duals() if duals_available else {},
+            build_seconds=self.prepare_seconds + self.build_seconds,
         )
+        result.timings.update(prepare_seconds=self.prepare_seconds, build_seconds=self.build_seconds)
         result.timings["extract_seconds"] = time.perf_counter() - started
         return result
 
@@ -95,7 +126,7 @@ class Planner:
                     var.domain = pyo.NonNegativeReals
                     var.fix(value)
         try:
-            return self.session.solve(options, lp=True)
+            return self.session.solve(options, lp=True, progress=self.progress)
         finally:
             for var, domain in fixed:
                 var.unfix()
@@ -107,30 +138,42 @@ class Planner:
             return {}
         return self.session.duals(constraints)
 
-    def set_energy_price(self, site: str, option: str, usd_per_mwh: float) -> None:
-        """Change a supply option's price (its time-of-use shape kept); no rebuild."""
-        base = self.data.supply_price[site, option]
-        for h in self.data.slices:
-            shape = self.data.energy_price[site, option, h] / base if base else 1.0
-            self.model.energy_price[site, option, h] = usd_per_mwh * shape
+    # ----- warm parameters (named methods generated from aidc.optimizer.planner.parameters) -----
+    def set_parameter(self, name: str, value: float, **filters: Any) -> None:
+        """Set warm parameter ``name`` (in its unit) on every entry matching ``filters``; no rebuild."""
+        parameter = warm_parameter(name)
+        if parameter.set_requires is None:
+            raise TypeError(f"{name} can only be scaled: use scale_{name}(factor, ...)")
+        missing = [key for key in parameter.set_requires if filters.get(key) is None]
+        if missing:
+            raise TypeError(f"set_{name} needs {missing}")
+        self.apply_values(name, {key: float(value) for key in parameter.matching(self._values[name], filters)})
 
-    def scale_demand(self, factor: float, region: str | None = None, workload: str | None = None) -> None:
-        """Multiply demand (optionally of one region and/or workload) by ``factor``; no rebuild."""
-        for (r, k, y, h), param in self.model.demand.items():
-            if (region is None or r == region) and (workload is None or k == workload):
-                param.set_value(self.data.demand.get((r, k, y, h), 0.0) * factor)
+    def scale_parameter(self, name: str, factor: float, **filters: Any) -> None:
+        """Set warm parameter ``name`` to ``factor`` times its catalog value on every entry
+        matching ``filters``; no rebuild."""
+        parameter = warm_parameter(name)
+        base = parameter.base(self.data)
+        self.apply_values(name, {key: base[key] * float(factor) for key in parameter.matching(base, filters)})
 
-    def set_accelerator_price(self, accelerator: str, usd_per_accel: float) -> None:
-        """Change an accelerator's purchase price; its annual cost follows; no rebuild. A capex
-        budget constraint keeps the catalog price (the sweep rebuilds when a budget is set)."""
-        factor = self.data.accel_annual_factor[accelerator]
-        self.model.accel_price_annual[accelerator] = usd_per_accel / 1000.0 * factor
+    def apply_values(self, name: str, values: dict[Key, float]) -> None:
+        """Write the given entries of warm parameter ``name`` (in its unit) into the model."""
+        parameter = warm_parameter(name)
+        if parameter.is_structural(self.inputs.config):
+            raise ValueError(f"{name} cannot change in place in this scenario (a capex budget holds it): rebuild")
+        for key, value in values.items():
+            parameter.push(self.model, self.data, key, value)
+            self._values[name][key] = value
 
-    def set_carbon_price(self, usd_per_t: float | Mapping[int, float]) -> None:
-        """Carbon price in USD/t: one value for every year, or a value by year; no rebuild."""
-        for y in self.data.years:
-            self.model.carbon_price[y] = usd_per_t[y] if isinstance(usd_per_t, Mapping) else usd_per_t
+    def catalog_value(self, name: str, **filters: Any) -> float:
+        """The catalog value of warm parameter ``name`` at the one entry ``filters`` pick."""
+        parameter = warm_parameter(name)
+        base = parameter.base(self.data)
+        keys = parameter.matching(base, filters)
+        if len(keys) != 1:
+            raise KeyError(f"{name}: {len(keys)} entries match {filters}; name {list(parameter.keys)}")
+        return base[keys[0]]
 
-    def set_unserved_penalty(self, usd_per_mtok: float) -> None:
-        """Change the penalty on unserved demand (USD per Mtok); no rebuild."""
-        self.model.unserved_penalty = usd_per_mtok
+    def parameter_values(self, name: str) -> dict[Key, float]:
+        """Current value of every entry of warm parameter ``name`` (in its unit)."""
+        return dict(self._values[name])

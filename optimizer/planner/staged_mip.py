@@ -15,19 +15,16 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
 import pyomo.environ as pyo
-from aidc.optimizer.solve.highs import SolveOptions, SolveOutcome
 
-if TYPE_CHECKING:
-    from aidc.optimizer.planner.planner import Planner
+from aidc.optimizer.solve import LiveModel, Progress, SolveOptions, SolveOutcome, SolveStatus
 
 BINARIES = ("site_open", "cooling_design")
 
 
 def _has_plan(outcome: SolveOutcome) -> bool:
-    return outcome.status in ("optimal", "feasible")
+    return outcome.status.has_plan
 
 
 def _gap(objective: float, bound: float | None) -> float | None:
@@ -42,9 +39,9 @@ def _time_left(deadline: float | None, share: float = 1.0) -> float | None:
     return max(1.0, (deadline - time.perf_counter()) * share)
 
 
-def solve_staged(planner: Planner, options: SolveOptions) -> SolveOutcome:
-    """Solve the plan's MIP in stages (see module docstring); the model holds the best plan."""
-    m, session = planner.model, planner.session
+def solve_staged(m: pyo.ConcreteModel, session: LiveModel, options: SolveOptions, progress: Progress) -> SolveOutcome:
+    """Solve the plan's MIP in stages (see module docstring); the model holds the best plan.
+    An interruption stops at the stage it hits (reported as ``interrupted``)."""
     deadline = None if options.time_limit is None else time.perf_counter() + options.time_limit
     units = list(m.units_bought.values())
     binaries = [var for name in BINARIES for var in getattr(m, name).values()]
@@ -53,29 +50,36 @@ def solve_staged(planner: Planner, options: SolveOptions) -> SolveOutcome:
     for var in units:
         var.domain = pyo.NonNegativeReals
     try:
-        relaxed = session.solve(replace(options, time_limit=_time_left(deadline, 0.5)))
+        progress.stage("stage 1/3: sites and cooling (whole), accelerators relaxed")
+        relaxed = session.solve(replace(options, time_limit=_time_left(deadline, 0.5)), progress=progress)
         stages.append(relaxed)
     finally:
         for var in units:
             var.domain = pyo.NonNegativeIntegers
-    if not _has_plan(relaxed):
+    if not _has_plan(relaxed) or relaxed.status == SolveStatus.INTERRUPTED:
         return relaxed
     bound = relaxed.bound
 
     for var in binaries:
         var.fix(round(var.value or 0.0))
     try:
-        whole = session.solve(replace(options, time_limit=_time_left(deadline, 0.5)))
+        progress.stage("stage 2/3: whole servers and racks at the chosen sites")
+        whole = session.solve(replace(options, time_limit=_time_left(deadline, 0.5)), progress=progress)
         stages.append(whole)
     finally:
         for var in binaries:
             var.unfix()
     best, best_values = whole, _values(m) if _has_plan(whole) else None
     gap = _gap(whole.objective, bound) if _has_plan(whole) else None
+    if whole.status == SolveStatus.INTERRUPTED:
+        return whole
     if best_values is None or gap is None or gap > options.mip_gap:
         if best_values is not None:
             session.set_start(best_values)
-        full = session.solve(replace(options, time_limit=_time_left(deadline)))
+        progress.stage("stage 3/3: the full MIP, warm-started")
+        full = session.solve(replace(options, time_limit=_time_left(deadline)), progress=progress)
+        if full.status == SolveStatus.INTERRUPTED:
+            return full
         stages.append(full)
         if full.bound is not None:
             bound = max(bound, full.bound) if bound is not None else full.bound
@@ -86,7 +90,7 @@ def solve_staged(planner: Planner, options: SolveOptions) -> SolveOutcome:
     gap = _gap(best.objective, bound) if _has_plan(best) else None
     status = best.status
     if _has_plan(best):
-        status = "optimal" if gap is not None and gap <= options.mip_gap else "feasible"
+        status = SolveStatus.OPTIMAL if gap is not None and gap <= options.mip_gap else SolveStatus.FEASIBLE
     return replace(
         best,
         status=status,

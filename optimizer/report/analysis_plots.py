@@ -10,8 +10,9 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from aidc.optimizer.report.plots import PALETTE, colours, figure
 from matplotlib.figure import Figure
+
+from aidc.optimizer.report.plots import PALETTE, colours, figure
 
 
 def tornado(swings: pd.DataFrame, base: float, label: str = "cost per million tokens (USD)") -> Figure:

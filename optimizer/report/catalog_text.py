@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+
 from aidc.models.inputs import ScenarioInputs
 from aidc.models.schema import CATALOG_KEYS
 

@@ -3,17 +3,18 @@ per million tokens, as tables (B minus A), a text rendering and one chart."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import matplotlib.pyplot as plt
 import pandas as pd
+from matplotlib.figure import Figure
+
 from aidc.optimizer.report.html_report import png_bytes
 from aidc.optimizer.report.plots import PALETTE, figure, no_data
-from aidc.optimizer.results.run_reader import write_folder
-from matplotlib.figure import Figure
+from aidc.optimizer.results.run_folder import write_files
 
 Run = tuple[Mapping[str, Any], Mapping[str, pd.DataFrame]]
 COMPARE_TABLES = ("accelerators", "capacity", "sites")
@@ -192,8 +193,9 @@ def comparison_chart(comparison: Comparison) -> Figure:
     return fig
 
 
-def write_comparison(comparison: Comparison, out_dir: str | Path) -> Path:
-    """Write one CSV per comparison table and the chart into ``out_dir`` atomically."""
+def write_comparison(comparison: Comparison, out_dir: str | Path, protect: Iterable[Path] = ()) -> Path:
+    """Write one CSV per comparison table and the chart into ``out_dir`` atomically (refused if
+    ``out_dir`` is not empty, not a comparison folder, or holds a path of ``protect``)."""
     files = {f"{name}.csv": frame.to_csv(index=False).encode("utf-8") for name, frame in comparison.tables().items()}
     files[CHART_FILE] = png_bytes(comparison_chart(comparison))
-    return write_folder(out_dir, files)
+    return write_files(out_dir, "comparison", files, protect=protect)

@@ -6,15 +6,16 @@ from __future__ import annotations
 import base64
 import html
 import io
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 import matplotlib.pyplot as plt
 import pandas as pd
-from aidc.optimizer.report.plots import REPORT_CHARTS, Tables
-from aidc.optimizer.results.run_reader import write_folder
 from matplotlib.figure import Figure
+
+from aidc.optimizer.report.plots import REPORT_CHARTS, Tables
+from aidc.optimizer.results.run_folder import write_files
 
 REPORT_FILE = "report.html"
 STYLE = (
@@ -91,10 +92,10 @@ def render_html(summary: Mapping[str, Any], tables: Tables, charts: Mapping[str,
     return "\n".join(parts)
 
 
-def write_report(summary: Mapping[str, Any], tables: Tables, out_dir: str | Path) -> Path:
+def write_report(summary: Mapping[str, Any], tables: Tables, out_dir: str | Path, protect: Iterable[Path] = ()) -> Path:
     """Write ``report.html`` and one PNG per chart into ``out_dir``, atomically (the folder
     appears complete or not at all); returns the HTML path."""
     charts = render_charts(summary, tables)
     files = {f"{stem}.png": png for stem, png in charts.items()}
     files[REPORT_FILE] = render_html(summary, tables, charts).encode("utf-8")
-    return write_folder(out_dir, files) / REPORT_FILE
+    return write_files(out_dir, "report", files, protect=protect) / REPORT_FILE

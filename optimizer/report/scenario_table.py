@@ -10,9 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+
 from aidc.inputs import INPUTS_DIR
 from aidc.optimizer.planner.planner import Planner
-from aidc.optimizer.solve.highs import SolveOptions
+from aidc.optimizer.solve import SolveOptions
 
 SCENARIO_DIR = INPUTS_DIR / "scenarios"
 SHIPPED = ("baseline", "china-hubs", "price-inflation", "power-constrained", "agents-surge", "cheap-power-export")

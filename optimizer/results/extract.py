@@ -8,20 +8,18 @@ levelised: discounted cost over discounted tokens, each year weighted by the yea
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
+from pyomo.repn.standard_repn import generate_standard_repn
+
 from aidc.models.data import PlanningData
 from aidc.models.formulation.core import COST_COMPONENTS
 from aidc.models.inputs import ScenarioInputs
 from aidc.optimizer.results.shortfall import explain_shortfalls
-from aidc.optimizer.solve.highs import SolveOutcome
-from pyomo.repn.standard_repn import generate_standard_repn
-
-if TYPE_CHECKING:
-    from aidc.optimizer.planner.planner import Planner
+from aidc.optimizer.solve.outcome import SolveOutcome
 
 REAL_COMPONENTS = tuple(c for c in COST_COMPONENTS if c != "unserved_penalty")
 
@@ -266,10 +264,17 @@ def catalog_facts(inputs: ScenarioInputs) -> dict[str, pd.DataFrame]:
 
 
 def extract_result(
-    planner: Planner, *, mip_outcome: SolveOutcome, final_outcome: SolveOutcome, duals: dict
+    m: pyo.ConcreteModel,
+    data: PlanningData,
+    inputs: ScenarioInputs,
+    *,
+    mip_outcome: SolveOutcome,
+    final_outcome: SolveOutcome,
+    duals: dict,
+    build_seconds: float,
 ) -> PlanResult:
-    """Tables and summary of the plan now loaded in the model."""
-    m, data = planner.model, planner.data
+    """Tables and summary of the plan now loaded in the model ``m`` built from ``data`` and
+    ``inputs``; ``build_seconds`` is the time taken to prepare and build it."""
     tables = plan_tables(m, data)
     costs, costs_by_site = cost_tables(m, data)
     tables["costs"] = costs
@@ -277,11 +282,9 @@ def extract_result(
     tables["marginal_costs"] = marginal_costs(m, data, duals)
     per = cost_per_mtok_tables(tables, costs_by_site, data)
     tables.update({f"cost_per_mtok_{name}": frame for name, frame in per.items()})
-    tables.update(catalog_facts(planner.inputs))
-    summary = build_summary(planner, tables, mip_outcome, final_outcome)
+    tables.update(catalog_facts(inputs))
+    summary = build_summary(data, inputs, tables, mip_outcome, final_outcome, build_seconds)
     timings = {
-        "prepare_seconds": planner.prepare_seconds,
-        "build_seconds": planner.build_seconds,
         "handover_seconds": mip_outcome.handover_seconds,
         "solve_seconds": mip_outcome.solve_seconds,
         "lp_resolve_seconds": final_outcome.solve_seconds if final_outcome is not mip_outcome else 0.0,
@@ -289,16 +292,21 @@ def extract_result(
     return PlanResult(summary=summary, tables=tables, timings=timings)
 
 
-def latency_bounds(planner: Planner) -> dict[str, float]:
+def latency_bounds(inputs: ScenarioInputs) -> dict[str, float]:
     """Latency bound (ms) of each workload class."""
-    workloads = planner.inputs.table("workloads")
+    workloads = inputs.table("workloads")
     return dict(zip(workloads["workload"], workloads["latency_ms_max"].astype(float), strict=True))
 
 
 def build_summary(
-    planner: Planner, tables: dict[str, pd.DataFrame], mip: SolveOutcome, final: SolveOutcome
+    data: PlanningData,
+    inputs: ScenarioInputs,
+    tables: dict[str, pd.DataFrame],
+    mip: SolveOutcome,
+    final: SolveOutcome,
+    build_seconds: float,
 ) -> dict[str, Any]:
-    data = planner.data
+    """The headline figures of a plan (natural units, USD)."""
     weight = {y: data.year_weight[y] for y in data.years}
     costs = tables["costs"]
     real = costs[costs["component"].isin(REAL_COMPONENTS)]
@@ -326,7 +334,7 @@ def build_summary(
         )
     capacity = tables["capacity"]
     last_capacity = capacity[capacity["year"] == last]
-    liquid = set(planner.inputs.table("cooling").query("kind == 'liquid'")["cooling"])
+    liquid = set(inputs.table("cooling").query("kind == 'liquid'")["cooling"])
     total_mw = float(last_capacity["it_capacity_mw"].sum())
     liquid_mw = float(last_capacity[last_capacity["cooling"].isin(liquid)]["it_capacity_mw"].sum())
     objective_usd = (final.objective or 0.0) * 1e6
@@ -340,8 +348,8 @@ def build_summary(
 
     return {
         "scenario": data.name,
-        "status": final.status if final is not mip else mip.status,
-        "mip_status": mip.status,
+        "status": str(final.status if final is not mip else mip.status),
+        "mip_status": str(mip.status),
         "termination": mip.termination,
         "objective_usd": objective_usd,
         "mip_objective_usd": None if mip.objective is None else mip.objective * 1e6,
@@ -371,9 +379,9 @@ def build_summary(
         },
         "ports_last_year": {medium: round(float(last_ports.get(medium, 0.0))) for medium in ("copper", "optical")},
         "liquid_cooled_share": liquid_mw / total_mw if total_mw > 0 else 0.0,
-        "build_seconds": planner.prepare_seconds + planner.build_seconds,
+        "build_seconds": build_seconds,
         "handover_seconds": mip.handover_seconds,
         "solve_seconds": mip.solve_seconds + (final.solve_seconds if final is not mip else 0.0),
         "years": data.years,
-        "shortfalls": explain_shortfalls(tables, data, latency_bounds(planner)),
+        "shortfalls": explain_shortfalls(tables, data, latency_bounds(inputs)),
     }

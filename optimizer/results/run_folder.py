@@ -1,78 +1,67 @@
-"""Write results atomically: a run folder appears complete or not at all."""
+"""Run folders: a solved plan's tables and ``summary.json``, written atomically into a claimed
+output target and read back with clear errors.
+
+    RUN/.aidc-folder     marker (kind: run)
+    RUN/summary.json     the summary
+    RUN/<table>.csv      one file per table (or .parquet)
+"""
 
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import tempfile
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from aidc.optimizer.errors import InputError, InputIssue
+from aidc.optimizer.results.atomic import to_json
+from aidc.optimizer.results.output_target import claimed_folder
+
 SUMMARY_FILE = "summary.json"
+SUMMARY_KEYS: dict[str, type | tuple[type, ...]] = {
+    "cost_per_mtok_usd": (int, float, type(None)),
+    "cost_breakdown_usd": dict,
+    "years": list,
+}
+MAX_TABLE_BYTES = 2_000_000_000  # a run folder's table larger than this is refused, not read
 
 
-def write_text_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file and an atomic rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+def write_tables(folder: Path, summary: Mapping[str, Any], tables: Mapping[str, pd.DataFrame], fmt: str) -> None:
+    """Write every table and ``summary.json`` into ``folder`` (a staging folder)."""
+    for name, frame in tables.items():
+        if fmt == "parquet":
+            frame.to_parquet(folder / f"{name}.parquet", index=False)
+        else:
+            frame.to_csv(folder / f"{name}.csv", index=False, float_format="%.10g")
+    (folder / SUMMARY_FILE).write_text(to_json(dict(summary)), encoding="utf-8")
 
 
-def to_json(summary: dict[str, Any]) -> str:
-    return json.dumps(summary, indent=2, sort_keys=False, default=_json_default) + "\n"
+def write_run(
+    out_dir: str | Path,
+    summary: Mapping[str, Any],
+    tables: Mapping[str, pd.DataFrame],
+    fmt: str = "csv",
+    *,
+    protect: Iterable[Path] = (),
+) -> Path:
+    """Write a run folder at ``out_dir`` atomically (claimed, staged, swapped into place)."""
+    with claimed_folder(out_dir, "run", protect=protect) as staging:
+        write_tables(staging, summary, tables, fmt)
+    return Path(out_dir).resolve()
 
 
-def _json_default(value: Any) -> Any:
-    if hasattr(value, "item"):
-        return value.item()
-    if isinstance(value, Path):
-        return str(value)
-    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
-
-
-def write_run(out_dir: Path, summary: dict[str, Any], tables: dict[str, pd.DataFrame], fmt: str = "csv") -> Path:
-    """Write every table and ``summary.json`` into a fresh folder, then swap it into place."""
-    out_dir = out_dir.resolve()
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
-    try:
-        for name, frame in tables.items():
-            if fmt == "parquet":
-                frame.to_parquet(staging / f"{name}.parquet", index=False)
-            else:
-                frame.to_csv(staging / f"{name}.csv", index=False, float_format="%.10g")
-        (staging / SUMMARY_FILE).write_text(to_json(summary), encoding="utf-8")
-        _swap_into_place(staging, out_dir)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return out_dir
-
-
-def _swap_into_place(staging: Path, target: Path) -> None:
-    if target.exists():
-        retired = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=target.parent))
-        retired.rmdir()
-        os.replace(target, retired)
-        os.replace(staging, target)
-        shutil.rmtree(retired, ignore_errors=True)
-    else:
-        os.replace(staging, target)
+def write_files(out_dir: str | Path, kind: str, files: Mapping[str, bytes], *, protect: Iterable[Path] = ()) -> Path:
+    """Write ``files`` (name -> bytes) as a ``kind`` folder at ``out_dir`` atomically."""
+    with claimed_folder(out_dir, kind, protect=protect) as staging:
+        for name, content in files.items():
+            (staging / name).write_bytes(content)
+    return Path(out_dir).resolve()
 
 
 def read_run(run_dir: Path) -> tuple[dict[str, Any], dict[str, pd.DataFrame]]:
-    """Load a run folder written by :func:`write_run`."""
+    """The summary and tables of a run folder (no checks; see :func:`load_run`)."""
     summary = json.loads((run_dir / SUMMARY_FILE).read_text(encoding="utf-8"))
     tables = {}
     for path in sorted(run_dir.iterdir()):
@@ -80,4 +69,46 @@ def read_run(run_dir: Path) -> tuple[dict[str, Any], dict[str, pd.DataFrame]]:
             tables[path.stem] = pd.read_csv(path)
         elif path.suffix == ".parquet":
             tables[path.stem] = pd.read_parquet(path)
+    return summary, tables
+
+
+def load_run(
+    run_dir: str | Path, required: Mapping[str, Iterable[str]] | Iterable[str] = ()
+) -> tuple[dict[str, Any], dict[str, pd.DataFrame]]:
+    """The summary and tables of a run folder; :class:`InputError` if the folder is missing, not a
+    run, unreadable, or a ``required`` table (name, or name -> columns) is missing or lacks a column."""
+    folder = Path(run_dir)
+    where = str(folder)
+    if not folder.is_dir():
+        raise InputError([InputIssue(where, "", "", "no such run folder (write one with `aidc solve --out DIR`)")])
+    if not (folder / SUMMARY_FILE).is_file():
+        message = "missing: this is not a run folder from `aidc solve --out`"
+        raise InputError([InputIssue(where, "", SUMMARY_FILE, message)])
+    too_big = [p.name for p in folder.iterdir() if p.is_file() and p.stat().st_size > MAX_TABLE_BYTES]
+    if too_big:
+        raise InputError([InputIssue(where, "", too_big[0], "file too large for a run folder")])
+    try:
+        summary, tables = read_run(folder)
+    except (ValueError, UnicodeDecodeError, pd.errors.ParserError, OSError) as error:
+        detail = str(error).splitlines()[0][:200] if str(error) else type(error).__name__
+        raise InputError([InputIssue(where, "", "", f"unreadable run folder: {detail}")]) from None
+    issues = []
+    if not isinstance(summary, dict):
+        issues.append(InputIssue(where, "", SUMMARY_FILE, "expected a JSON object"))
+    else:
+        for key, kind in SUMMARY_KEYS.items():
+            if key not in summary:
+                issues.append(InputIssue(where, SUMMARY_FILE, key, "missing from the summary"))
+            elif not isinstance(summary[key], kind) or isinstance(summary[key], bool):
+                issues.append(InputIssue(where, SUMMARY_FILE, key, "has the wrong type"))
+    columns = required if isinstance(required, Mapping) else {name: () for name in required}
+    for name, needed in columns.items():
+        if name not in tables:
+            issues.append(InputIssue(where, "", f"{name}.csv", "missing table"))
+            continue
+        absent = [column for column in needed if column not in tables[name].columns]
+        if absent:
+            issues.append(InputIssue(where, f"{name}.csv", ",".join(absent), "missing column(s)"))
+    if issues:
+        raise InputError(issues)
     return summary, tables

@@ -9,6 +9,7 @@ nothing binds, serving would cost more than the unserved penalty.
 from __future__ import annotations
 
 import pandas as pd
+
 from aidc.models.data import PlanningData
 
 SHARE_REPORTED = 1e-3  # report shortfalls above 0.1% of a demand

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import os
 import sys
@@ -13,14 +14,17 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from tqdm import tqdm
+
+from aidc.models.inputs import ScenarioInputs
 from aidc.optimizer.errors import InputError
-from aidc.optimizer.solve.highs import SolveOptions
+from aidc.optimizer.results.output_target import claimed_live_folder
+from aidc.optimizer.solve import SolveOptions
 from aidc.optimizer.sweep import store
 from aidc.optimizer.sweep.sensitivity import regime_changes, tornado
 from aidc.optimizer.sweep.spec import Case, SweepSpec, expand_cases
 from aidc.optimizer.sweep.variation import is_warm, parameter_issues
 from aidc.optimizer.sweep.worker import CaseTask, base_inputs, run_case
-from tqdm import tqdm
 
 
 @dataclass
@@ -81,13 +85,14 @@ def make_tasks(
     return sorted(tasks, key=structural_key)
 
 
-def check_spec(spec: SweepSpec) -> None:
+def check_spec(spec: SweepSpec) -> ScenarioInputs:
     """Load the base scenario with the common changes and check every parameter's filters;
-    raises :class:`InputError` before any case runs."""
+    raises :class:`InputError` before any case runs; returns the base inputs."""
     inputs = base_inputs(str(spec.base_path()), spec.base_changes)
     issues = parameter_issues(spec.parameters, inputs, str(spec.path or "sweep spec"))
     if issues:
         raise InputError(issues)
+    return inputs
 
 
 @contextmanager
@@ -126,15 +131,43 @@ def run_sweep(
 ) -> SweepReport:
     """Run every case of ``spec`` not already finished in ``out``; write results and sensitivity tables."""
     options = sweep_options(options or SolveOptions(marginal_costs=False))
-    check_spec(spec)
+    inputs = check_spec(spec)
     cases = expand_cases(spec)
+    files = [path for path in (inputs.path, *inputs.sources.values()) if path is not None]
     manifest = {
         "name": spec.name,
         "base": str(spec.base_path()),
         "base_changes": spec.base_changes,
         "options": asdict(options),
         "warm": warm,
+        "input_sha256": {str(path): file_digest(path) for path in files},
     }
+    protect = [*files, *([spec.path] if spec.path else [])]
+    with claimed_live_folder(out, "sweep", protect=protect):
+        return _run_claimed(
+            spec, cases, out, manifest, options, workers, scheduler, resume, warm, keep_tables, progress
+        )
+
+
+def file_digest(path: Path) -> str:
+    """SHA-256 of a file's bytes (a resumed sweep must see the same inputs)."""
+    with open(path, "rb") as stream:
+        return hashlib.file_digest(stream, "sha256").hexdigest()
+
+
+def _run_claimed(
+    spec: SweepSpec,
+    cases: list[Case],
+    out: Path,
+    manifest: dict,
+    options: SolveOptions,
+    workers: int | None,
+    scheduler: str | None,
+    resume: bool,
+    warm: bool,
+    keep_tables: bool,
+    progress: bool,
+) -> SweepReport:
     store.open_store(out, manifest, resume)
     finished = store.finished_ids(out) if resume else set()
     todo = [case for case in cases if case.case_id not in finished]

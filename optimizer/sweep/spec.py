@@ -15,24 +15,33 @@ from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
-from aidc.optimizer.errors import InputError, InputIssue
-from aidc.optimizer.inputs.loading import pydantic_issues, read_yaml_mapping
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-# kind -> (unit of the value, filter fields the kind requires, filter fields it accepts)
+from aidc.optimizer.errors import InputError, InputIssue
+from aidc.optimizer.inputs.loading import pydantic_issues, read_yaml_mapping
+from aidc.optimizer.planner.parameters import sweep_kinds
+
+# kind -> (unit of the value, filter fields the kind requires, filter fields it accepts): the warm
+# parameters' kinds (declared once in aidc.optimizer.planner.parameters) plus two structural kinds
 KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
-    "energy_price": ("USD/MWh", ("site", "option"), ("site", "option")),
-    "energy_price_scale": ("factor", (), ("site", "option")),
-    "accelerator_price": ("USD per accelerator", ("accelerator",), ("accelerator",)),
-    "accelerator_price_scale": ("factor", (), ("accelerator",)),
-    "demand_scale": ("factor", (), ("region", "workload")),
-    "carbon_price": ("USD/t CO2, every year", (), ()),
-    "unserved_penalty": ("USD/Mtok", (), ()),
+    **sweep_kinds(),
     "setting": ("a scenario setting's value", ("setting",), ("setting",)),
     "catalog": ("the column's value or factor", ("catalog", "column"), ("catalog", "where", "column", "mode")),
 }
-FILTERS = ("site", "option", "accelerator", "region", "workload", "setting", "catalog", "where", "column", "mode")
-POSITIVE_KINDS = ("energy_price_scale", "accelerator_price_scale", "demand_scale", "unserved_penalty")
+FILTERS = (
+    "site",
+    "option",
+    "accelerator",
+    "region",
+    "workload",
+    "year",
+    "setting",
+    "catalog",
+    "where",
+    "column",
+    "mode",
+)
+POSITIVE_KINDS = (*(kind for kind in sweep_kinds() if kind.endswith("_scale")), "unserved_penalty")
 ID_LENGTH = 12
 
 
@@ -47,6 +56,7 @@ class Parameter(BaseModel):
     accelerator: str | None = None
     region: str | None = None
     workload: str | None = None
+    year: int | None = None
     setting: str | None = None  # a ScenarioConfig field (kind: setting)
     catalog: str | None = None  # kind: catalog
     where: dict[str, str | int | float | bool] = Field(default_factory=dict)

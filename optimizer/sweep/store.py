@@ -11,14 +11,17 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+
 from aidc.optimizer.errors import InputError, InputIssue
-from aidc.optimizer.results.run_folder import to_json, write_run, write_text_atomic
+from aidc.optimizer.results.atomic import exchange, to_json, write_text_atomic
+from aidc.optimizer.results.run_folder import write_tables
 
 MANIFEST = "sweep.json"
 CASES = "cases"
@@ -58,8 +61,24 @@ def write_case(out: Path, record: dict[str, Any]) -> None:
     record = dict(record)
     tables = record.pop("tables", None)
     if tables is not None:
-        write_run(out / TABLES / record["case_id"], {"case_id": record["case_id"]}, tables, "parquet")
+        _write_case_tables(out / TABLES / record["case_id"], record["case_id"], tables)
     write_text_atomic(case_path(out, record["case_id"]), to_json(record))
+
+
+def _write_case_tables(folder: Path, case_id: str, tables: dict[str, pd.DataFrame]) -> None:
+    """A case's plan tables (Parquet), staged beside ``folder`` and renamed into place."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{case_id}.", dir=folder.parent))
+    try:
+        write_tables(staging, {"case_id": case_id}, tables, "parquet")
+        if folder.exists():
+            exchange(staging, folder)
+            shutil.rmtree(staging)
+        else:
+            os.rename(staging, folder)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
 
 
 def read_case(path: Path) -> dict[str, Any] | None:

@@ -23,7 +23,7 @@ from aidc.optimizer.errors import InputError
 from aidc.optimizer.inputs.loading import load_scenario
 from aidc.optimizer.planner.planner import Planner
 from aidc.optimizer.results.extract import PlanResult
-from aidc.optimizer.solve.highs import SolveOptions
+from aidc.optimizer.solve import SolveOptions
 from aidc.optimizer.sweep.spec import Parameter
 from aidc.optimizer.sweep.variation import (
     Change,

@@ -1,0 +1,119 @@
+"""The one place where the CLI turns failures into messages and exit codes.
+
+Every command runs inside :class:`AidcGroup`, whose ``invoke`` maps:
+InputError and refused output targets -> 2; SolveError -> its code (1, 4 or 130); a failed write
+-> 5; Ctrl-C -> 130 and SIGTERM -> 143 ("interrupted; nothing was written"); out of memory -> 1;
+anything else -> 1 with a one-line "internal error" (``AIDC_DEBUG=1`` shows the traceback).
+Messages are bounded: no input can make aidc print more than one screen.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import signal
+import sys
+import traceback
+from typing import Any
+
+import click
+
+from aidc.optimizer.errors import (
+    EXIT_INTERRUPTED,
+    EXIT_INVALID_INPUT,
+    EXIT_SOLVER_FAILURE,
+    EXIT_TERMINATED,
+    InputError,
+    OutputError,
+    SolveError,
+    bounded,
+)
+
+_received: list[int] = []
+
+
+def _on_sigterm(signum: int, frame: Any) -> None:
+    """SIGTERM stops the work the way Ctrl-C does (the solver is asked to stop, staging folders
+    are removed); the exit code then says SIGTERM."""
+    _received.append(signum)
+    raise KeyboardInterrupt
+
+
+def install_signal_handlers() -> None:
+    signal.signal(signal.SIGTERM, _on_sigterm)
+
+
+def _interrupted_code() -> int:
+    return EXIT_TERMINATED if signal.SIGTERM in _received else EXIT_INTERRUPTED
+
+
+def fail(message: str, code: int) -> None:
+    click.echo(bounded(message), err=True)
+    sys.exit(code)
+
+
+class AidcGroup(click.Group):
+    """A click group whose commands share one error boundary."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        install_signal_handlers()
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort, SystemExit):
+            raise
+        except InputError as error:
+            fail(error.render(), EXIT_INVALID_INPUT)
+        except OutputError as error:
+            fail(f"error: {error}", error.exit_code)
+        except SolveError as error:
+            code = _interrupted_code() if error.exit_code == EXIT_INTERRUPTED else error.exit_code
+            fail(f"error: {error}", code)
+        except KeyboardInterrupt:
+            fail("interrupted; nothing was written", _interrupted_code())
+        except MemoryError:
+            fail("error: out of memory (try a smaller scenario, --lp, or fewer workers)", EXIT_SOLVER_FAILURE)
+        except RecursionError:
+            fail("error: the input is nested too deeply", EXIT_INVALID_INPUT)
+        except OSError as error:
+            where = f"{error.filename}: " if error.filename else ""
+            fail(f"error: {where}{error.strerror or error}", EXIT_INVALID_INPUT)
+        except Exception as error:
+            if os.environ.get("AIDC_DEBUG"):
+                traceback.print_exc()
+            detail = f"{type(error).__name__}: {error}"
+            fail(
+                f"internal error ({detail}); this is a bug in aidc, please report it "
+                "(AIDC_DEBUG=1 shows the traceback)",
+                EXIT_SOLVER_FAILURE,
+            )
+
+
+class FiniteFloat(click.ParamType):
+    """A finite number within [low, high] (NaN and infinity are refused)."""
+
+    name = "number"
+
+    def __init__(self, low: float | None = None, high: float | None = None, low_open: bool = False):
+        self.low, self.high, self.low_open = low, high, low_open
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> float:
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"expected a number, found {bounded(repr(value), 40)}", param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"expected a finite number, found {value}", param, ctx)
+        if self.low is not None and (number < self.low or (self.low_open and number == self.low)):
+            self.fail(f"expected a number {'above' if self.low_open else 'of at least'} {self.low}", param, ctx)
+        if self.high is not None and number > self.high:
+            self.fail(f"expected a number of at most {self.high}", param, ctx)
+        return number
+
+
+def core_limit() -> int:
+    """The most threads or workers worth starting on this machine."""
+    return max(1, os.cpu_count() or 1)
+
+
+TimeLimit = FiniteFloat(low=0.1)
+MipGap = FiniteFloat(low=0.0, high=1.0)

@@ -1,0 +1,231 @@
+"""Output targets that cannot lose data.
+
+Every folder aidc writes carries a marker file (``.aidc-folder``, JSON with its kind: run,
+report, comparison, sweep, scenario). An output target is claimed *before* any work:
+
+- a target that exists and is neither empty nor an aidc folder of the same kind is refused
+  (exit 2): ``--out .``, ``--out inputs`` or ``aidc report RUN --out RUN`` change nothing;
+- a target that holds an input of the command (the scenario, its catalogs, the run read) or
+  the current folder is refused;
+- a symbolic link, a file, a folder that cannot be created or written is refused;
+- a second writer to the same target fails at once (an exclusive lock beside the target);
+- the new folder is written in a staging folder next to the target and exchanged with the old
+  one in one atomic step, so there is never a moment with neither; a crash leaves the old one
+  intact, and the next writer removes the leftovers of a crashed one.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+
+from aidc.optimizer.errors import EXIT_INVALID_INPUT, EXIT_WRITE_FAILED, OutputError
+from aidc.optimizer.results.atomic import exchange, move_into_place, write_text_atomic
+
+MARKER = ".aidc-folder"
+KINDS = ("run", "report", "comparison", "sweep", "scenario")
+
+
+def folder_kind(folder: Path) -> str | None:
+    """The kind an aidc marker gives ``folder``, or None if it has no (valid) marker."""
+    try:
+        data = json.loads((folder / MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    kind = data.get("kind") if isinstance(data, dict) else None
+    return kind if kind in KINDS else None
+
+
+def write_marker(folder: Path, kind: str) -> None:
+    from aidc.optimizer import __version__
+
+    write_text_atomic(folder / MARKER, json.dumps({"kind": kind, "aidc": __version__}) + "\n")
+
+
+def _refuse(target: Path, message: str) -> OutputError:
+    return OutputError(f"{target}: {message}; nothing was written", EXIT_INVALID_INPUT)
+
+
+def check_target(target: Path, kind: str, *, protect: Iterable[Path] = (), replace: bool = True) -> Path:
+    """The absolute target if aidc may write a ``kind`` folder there; OutputError (exit 2) if not."""
+    if target.is_symlink():
+        raise _refuse(target, "is a symbolic link; name the folder itself")
+    absolute = Path(os.path.abspath(target))
+    if absolute == Path(absolute.anchor):
+        raise _refuse(target, "is the root of the file system")
+    cwd = Path.cwd().resolve()
+    resolved = absolute.resolve()
+    if cwd == resolved or cwd.is_relative_to(resolved):
+        raise _refuse(target, "is the current folder or one above it")
+    for path in protect:
+        held = Path(path).resolve()
+        if held == resolved or held.is_relative_to(resolved):
+            raise _refuse(target, f"holds {path}, an input of this command")
+    if absolute.exists():
+        if not absolute.is_dir():
+            raise _refuse(target, "exists and is not a folder")
+        existing = folder_kind(absolute)
+        empty = not any(absolute.iterdir())
+        if not empty and existing is None:
+            raise _refuse(target, "exists, is not empty and is not a folder written by aidc")
+        if not empty and (existing != kind or not replace):
+            raise _refuse(target, f"is an aidc {existing} folder; it may not be replaced by a {kind}")
+    return absolute
+
+
+def _make_parents(folder: Path) -> list[Path]:
+    """Create the missing ancestors of ``folder``; the ones created, outermost first."""
+    missing = []
+    parent = folder.parent
+    while not parent.exists():
+        missing.append(parent)
+        parent = parent.parent
+    if not parent.is_dir():
+        raise OutputError(f"{folder}: {parent} is not a folder; nothing was written", EXIT_INVALID_INPUT)
+    missing.reverse()
+    for path in missing:
+        path.mkdir()
+    return missing
+
+
+class TargetLock:
+    """An exclusive, non-blocking lock on one output target (a lock file beside it, removed on release)."""
+
+    def __init__(self, target: Path):
+        self.path = target.parent / f".{target.name}.aidc-lock"
+        self.handle: int | None = None
+
+    def acquire(self, target: Path) -> None:
+        while True:
+            handle = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                os.close(handle)
+                raise OutputError(
+                    f"{target}: another aidc process is writing there; nothing was written", EXIT_INVALID_INPUT
+                ) from None
+            # the file may have been removed by its previous holder after we opened it: retry
+            try:
+                same = os.path.samestat(os.fstat(handle), os.stat(self.path))
+            except FileNotFoundError:
+                same = False
+            if same:
+                self.handle = handle
+                return
+            os.close(handle)
+
+    def release(self) -> None:
+        if self.handle is not None:
+            with suppress(FileNotFoundError):
+                os.unlink(self.path)
+            os.close(self.handle)
+            self.handle = None
+
+
+def _remove_leftovers(target: Path) -> None:
+    """Staging and parked folders of earlier writers to ``target`` that crashed (we hold the lock)."""
+    for pattern in (f".{target.name}.aidc-staging-*", f".{target.name}.aidc-old-*"):
+        for leftover in target.parent.glob(pattern):
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def write_failure(target: Path, error: OSError) -> OutputError:
+    reason = "the disk is full" if error.errno == errno.ENOSPC else (error.strerror or str(error))
+    return OutputError(f"{target}: could not write the results ({reason}); nothing was changed", EXIT_WRITE_FAILED)
+
+
+@contextmanager
+def claimed_folder(
+    target: str | Path, kind: str, *, protect: Iterable[Path] = (), replace: bool = True
+) -> Iterator[Path]:
+    """Claim ``target`` for a ``kind`` folder before the work (see the module docstring); yield a
+    staging folder to write into. On a normal exit the staging folder is marked and swapped into
+    place; on an exception it is removed and the target is left as it was."""
+    target = check_target(Path(target), kind, protect=protect, replace=replace)
+    try:
+        created = _make_parents(target)
+    except OSError as error:
+        raise OutputError(f"{target}: cannot create its folder ({error.strerror})", EXIT_INVALID_INPUT) from None
+    lock = TargetLock(target)
+    staging: Path | None = None
+    try:
+        try:
+            lock.acquire(target)
+            check_target(target, kind, protect=protect, replace=replace)  # again, under the lock
+            _remove_leftovers(target)
+            staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.aidc-staging-", dir=target.parent))
+            os.chmod(staging, 0o755)
+        except OSError as error:
+            raise OutputError(
+                f"{target}: cannot write in {target.parent} ({error.strerror})", EXIT_INVALID_INPUT
+            ) from None
+        yield staging
+        try:
+            write_marker(staging, kind)
+            if target.exists():
+                exchange(staging, target)
+                shutil.rmtree(staging, ignore_errors=True)
+            else:
+                move_into_place(staging, target)
+        except OSError as error:
+            raise write_failure(target, error) from None
+        staging = None
+        created = []
+    finally:
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+        lock.release()
+        for path in reversed(created):
+            with suppress(OSError):
+                path.rmdir()
+
+
+@contextmanager
+def claimed_live_folder(target: str | Path, kind: str, *, protect: Iterable[Path] = ()) -> Iterator[Path]:
+    """Claim ``target`` for a folder written in place over a long run (a sweep: each case is
+    written atomically as it finishes); locked for the whole run, marked when created."""
+    target = check_target(Path(target), kind, protect=protect)
+    try:
+        _make_parents(target)
+        target.mkdir(exist_ok=True)
+    except OSError as error:
+        raise OutputError(f"{target}: cannot create it ({error.strerror})", EXIT_INVALID_INPUT) from None
+    lock = TargetLock(target)
+    try:
+        lock.acquire(target)
+        check_target(target, kind, protect=protect)
+        try:
+            write_marker(target, kind)
+        except OSError as error:
+            raise OutputError(f"{target}: cannot write in it ({error.strerror})", EXIT_INVALID_INPUT) from None
+        yield target
+    finally:
+        lock.release()
+
+
+def check_file_target(path: str | Path, suffixes: tuple[str, ...], *, protect: Iterable[Path] = ()) -> Path:
+    """A single output file (e.g. ``--export-model``): the suffix is known, the folder exists, it
+    is not a folder, a link or an input; OutputError (exit 2) if not."""
+    path = Path(path)
+    if path.suffix.lower() not in suffixes:
+        raise _refuse(path, f"expected a file name ending in {' or '.join(suffixes)}")
+    if path.is_symlink():
+        raise _refuse(path, "is a symbolic link")
+    if path.exists() and not path.is_file():
+        raise _refuse(path, "exists and is not a file")
+    if not path.parent.is_dir():
+        raise _refuse(path, f"its folder {path.parent} does not exist")
+    if not os.access(path.parent, os.W_OK):
+        raise _refuse(path, f"its folder {path.parent} is not writable")
+    for held in protect:
+        if Path(held).resolve() == path.resolve():
+            raise _refuse(path, "is an input of this command")
+    return path.resolve()
