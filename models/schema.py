@@ -8,7 +8,7 @@ is the single source of truth for a catalog's columns, types and ranges; the loa
 from __future__ import annotations
 
 import itertools
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -291,6 +291,70 @@ class Selection(BaseModel):
     interconnect: list[str] | None = None
 
 
+PROBABILITY_TOLERANCE = 1e-6
+
+
+class RiskConfig(BaseModel):
+    """How a stochastic programme weighs its outcomes. The objective is
+    (1 - weight) x expected cost + weight x risk term, where the risk term is
+    CVaR_alpha of the cost (``cvar``: the mean of the worst 1 - alpha of outcomes) or the largest
+    regret against each outcome's own optimum (``regret``); ``expected`` is the expectation alone."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+    measure: Literal["expected", "cvar", "regret"] = "expected"
+    alpha: Annotated[float, Field(ge=0.0, lt=1.0)] = 0.9  # CVaR level
+    weight: Fraction | None = None  # default: 0.5 for cvar, 1 (pure minimax regret) for regret
+
+    @property
+    def risk_weight(self) -> float:
+        """The weight on the risk term (0 for the expectation)."""
+        if self.measure == "expected":
+            return 0.0
+        if self.weight is not None:
+            return self.weight
+        return 0.5 if self.measure == "cvar" else 1.0
+
+
+class OutcomeConfig(BaseModel):
+    """One outcome of the future: its probability and the changes to the scenario that make it.
+    Each change is a sweep parameter (``kind`` and its filters, as in a sweep spec) with a
+    ``value``; the optimizer validates them against the kinds it knows."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+    name: Identifier
+    probability: Annotated[float, Field(gt=0.0, le=1.0)]
+    description: str = ""
+    changes: dict[Identifier, dict[str, Any]] = Field(default_factory=dict)
+
+
+class UncertaintyConfig(BaseModel):
+    """Outcomes with probabilities, the years whose investment decisions must be common to all
+    outcomes (here-and-now; later years adapt to the outcome), and the risk measure."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+    outcomes: list[OutcomeConfig] = Field(min_length=1)
+    commitment_years: list[Year] = Field(min_length=1)
+    risk: RiskConfig = Field(default_factory=RiskConfig)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> UncertaintyConfig:
+        names = [outcome.name for outcome in self.outcomes]
+        repeated = sorted({name for name in names if names.count(name) > 1})
+        if repeated:
+            raise ValueError(f"outcome names must be unique; repeated: {repeated}")
+        total = sum(outcome.probability for outcome in self.outcomes)
+        if abs(total - 1.0) > PROBABILITY_TOLERANCE:
+            raise ValueError(
+                f"outcome probabilities must sum to 1 (within {PROBABILITY_TOLERANCE:g}); they sum to {total:.9g}"
+            )
+        if any(b <= a for a, b in itertools.pairwise(self.commitment_years)):
+            raise ValueError(f"commitment_years: expected strictly increasing years, found {self.commitment_years}")
+        return self
+
+
 class ScenarioConfig(BaseModel):
     """A scenario file: catalogs by path plus scalar settings and overrides."""
 
@@ -313,6 +377,19 @@ class ScenarioConfig(BaseModel):
     allow_cooling_mix: bool = False  # more than one cooling design per site
     select: Selection = Field(default_factory=Selection)
     overrides: list[Override] = Field(default_factory=list)
+    uncertainty: UncertaintyConfig | None = None  # outcomes for a stochastic programme (optional)
+
+    @model_validator(mode="after")
+    def _commitment_within_years(self) -> ScenarioConfig:
+        if self.uncertainty is None:
+            return self
+        committed = self.uncertainty.commitment_years
+        if committed != self.years[: len(committed)]:
+            raise ValueError(
+                f"uncertainty.commitment_years: expected the first modelled years (a prefix of years {self.years}), "
+                f"found {committed}"
+            )
+        return self
 
     @field_validator("years")
     @classmethod

@@ -18,6 +18,7 @@ from collections.abc import Callable
 import pyomo.environ as pyo
 
 from aidc.models.data import PlanningData
+from aidc.models.formulation.core import declare_first_stage
 
 
 def build_compute_sets(m: pyo.ConcreteModel) -> None:
@@ -71,6 +72,7 @@ def add_compute(m: pyo.ConcreteModel) -> None:
     m.units_bought = pyo.Var(
         m.SACV, domain=domain, bounds=lambda m, s, a, c, v: (0, _floor_if(data, _unit_bound(data, s, a, c)))
     )
+    declare_first_stage(m, m.units_bought, lambda s, a, c, v: v)  # bought in its vintage year
     m.produced = pyo.Var(m.SAKYH, domain=pyo.NonNegativeReals)
     m.installed = pyo.Var(m.SACY, domain=pyo.NonNegativeReals)
     m.installed_from_purchases = pyo.Constraint(

@@ -16,11 +16,13 @@ import pyomo.environ as pyo
 
 from aidc.models.data import PlanningData
 from aidc.models.formulation.compute import installed
+from aidc.models.formulation.core import declare_first_stage
 
 
 def add_cooling(m: pyo.ConcreteModel) -> None:
     data: PlanningData = m.data
     m.cooling_design = pyo.Var(m.SC, domain=pyo.Binary)
+    declare_first_stage(m, m.cooling_design)  # year-less: always here-and-now
     m.capacity_needs_design = pyo.Constraint(
         m.SCY, rule=lambda m, s, c, y: m.it_capacity[s, c, y] <= data.site_max_it_mw[s] * m.cooling_design[s, c]
     )

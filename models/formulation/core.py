@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import pyomo.environ as pyo
 
@@ -47,6 +49,7 @@ def create_model(data: PlanningData) -> pyo.ConcreteModel:
     m.data = data
     m.ledger = CostLedger(data.years)
     m.parameter_rows = {}  # mutable parameter name -> constraint components containing it
+    m.first_stage = []  # FirstStage declarations: investment decisions (see declare_first_stage)
     m.Y = pyo.Set(initialize=data.years, ordered=True)
     m.H = pyo.Set(initialize=data.slices, ordered=True)
     m.S = pyo.Set(initialize=data.sites, ordered=True)
@@ -64,6 +67,28 @@ def declare_parameter_rows(m: pyo.ConcreteModel, parameter: pyo.Param, *constrai
     solver session re-reads exactly these rows (every other row must be free of parameters;
     tests/test_parameter_rows.py checks the declaration against the expressions)."""
     m.parameter_rows.setdefault(parameter.name, []).extend(constraints)
+
+
+@dataclass(frozen=True)
+class FirstStage:
+    """An investment decision: an indexed variable and the year each of its entries is decided in."""
+
+    component: pyo.Var
+    year_of: Callable[..., int] | None  # index -> investment year; None: decided up front (year-less)
+
+    def year(self, index) -> int | None:
+        if self.year_of is None:
+            return None
+        return self.year_of(*index) if isinstance(index, tuple) else self.year_of(index)
+
+
+def declare_first_stage(m: pyo.ConcreteModel, component: pyo.Var, year_of: Callable[..., int] | None = None) -> None:
+    """Declare ``component`` an investment decision (sites, capacity, cooling, purchases, ...).
+    ``year_of(*index)`` is the year an entry is decided in; None for year-less decisions such as a
+    site's cooling design, which are always here-and-now. A stochastic programme
+    (``aidc.optimizer.uncertainty``) makes the entries of its commitment years common to every
+    outcome; a deterministic solve ignores the declaration."""
+    m.first_stage.append(FirstStage(component, year_of))
 
 
 def previous_year(data: PlanningData, year: int) -> int | None:

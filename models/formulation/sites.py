@@ -12,13 +12,15 @@ from __future__ import annotations
 import pyomo.environ as pyo
 
 from aidc.models.data import PlanningData
-from aidc.models.formulation.core import previous_year
+from aidc.models.formulation.core import declare_first_stage, previous_year
 
 
 def add_sites(m: pyo.ConcreteModel) -> None:
     data: PlanningData = m.data
     m.site_open = pyo.Var(m.SY, domain=pyo.Binary)
     m.it_capacity = pyo.Var(m.SCY, domain=pyo.NonNegativeReals, bounds=lambda m, s, c, y: (0.0, data.site_max_it_mw[s]))
+    declare_first_stage(m, m.site_open, lambda s, y: y)
+    declare_first_stage(m, m.it_capacity, lambda s, c, y: y)
     m.site_stays_open = pyo.Constraint(m.SY, rule=_site_stays_open)
     m.capacity_kept = pyo.Constraint(m.SCY, rule=_capacity_kept)
     m.capacity_needs_open_site = pyo.Constraint(m.SY, rule=_capacity_needs_open_site)

@@ -19,68 +19,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from aidc.optimizer.errors import InputError, InputIssue
 from aidc.optimizer.inputs.loading import pydantic_issues, read_yaml_mapping
-from aidc.optimizer.planner.parameters import sweep_kinds
+from aidc.optimizer.planner.changes import KINDS, Parameter, value_problem
 
-# kind -> (unit of the value, filter fields the kind requires, filter fields it accepts): the warm
-# parameters' kinds (declared once in aidc.optimizer.planner.parameters) plus two structural kinds
-KINDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
-    **sweep_kinds(),
-    "setting": ("a scenario setting's value", ("setting",), ("setting",)),
-    "catalog": ("the column's value or factor", ("catalog", "column"), ("catalog", "where", "column", "mode")),
-}
-FILTERS = (
-    "site",
-    "option",
-    "accelerator",
-    "region",
-    "workload",
-    "year",
-    "setting",
-    "catalog",
-    "where",
-    "column",
-    "mode",
-)
-POSITIVE_KINDS = (*(kind for kind in sweep_kinds() if kind.endswith("_scale")), "unserved_penalty")
+__all__ = ["KINDS", "Case", "Parameter", "Sample", "SweepSpec", "case_id", "expand_cases", "load_spec"]
+
 ID_LENGTH = 12
-
-
-class Parameter(BaseModel):
-    """One varied input: what it changes (``kind`` and filters); its values come from the cases."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    kind: Literal[tuple(KINDS)]  # type: ignore[valid-type]
-    site: str | None = None
-    option: str | None = None
-    accelerator: str | None = None
-    region: str | None = None
-    workload: str | None = None
-    year: int | None = None
-    setting: str | None = None  # a ScenarioConfig field (kind: setting)
-    catalog: str | None = None  # kind: catalog
-    where: dict[str, str | int | float | bool] = Field(default_factory=dict)
-    column: str | None = None
-    mode: Literal["set", "scale"] = "set"
-
-    @model_validator(mode="after")
-    def _filters_fit_kind(self) -> Parameter:
-        _, required, accepted = KINDS[self.kind]
-        missing = [name for name in required if getattr(self, name) in (None, {})]
-        if missing:
-            raise ValueError(f"kind {self.kind!r} needs {missing}")
-        extra = [name for name in FILTERS if name not in accepted and getattr(self, name) not in (None, {}, "set")]
-        if extra:
-            raise ValueError(f"kind {self.kind!r} does not take {extra}; it takes {list(accepted) or 'no filter'}")
-        return self
-
-    @property
-    def numeric(self) -> bool:
-        return self.kind not in ("setting", "catalog")
-
-    def definition(self) -> dict[str, Any]:
-        """The fields that say what this parameter changes (for case ids)."""
-        return self.model_dump(exclude_defaults=True) | {"kind": self.kind}
 
 
 class Sample(BaseModel):
@@ -169,7 +112,7 @@ def _reference_issues(spec: SweepSpec, file: str) -> list[InputIssue]:
             if location.startswith("grid") and not items:
                 issues.append(InputIssue(file, location, name, "a grid needs at least one value"))
             for item in items:
-                problem = _value_problem(parameter, item)
+                problem = value_problem(parameter, item)
                 if problem:
                     issues.append(InputIssue(file, location, name, f"{problem}; found {item!r}"))
     if spec.sample:
@@ -181,18 +124,6 @@ def _reference_issues(spec: SweepSpec, file: str) -> list[InputIssue]:
     if not (spec.grid or spec.cases or spec.sample):
         issues.append(InputIssue(file, "", "grid", "no cases: give a grid, a list of cases or a sample"))
     return issues
-
-
-def _value_problem(parameter: Parameter, value: Any) -> str | None:
-    if not parameter.numeric:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
-        return f"{parameter.kind} expects a number ({KINDS[parameter.kind][0]})"
-    if parameter.kind in POSITIVE_KINDS and value <= 0:
-        return f"{parameter.kind} expects a value above 0"
-    if value < 0:
-        return f"{parameter.kind} expects a value of at least 0"
-    return None
 
 
 def case_id(spec: SweepSpec, values: dict[str, Any]) -> str:
