@@ -67,6 +67,13 @@ def main() -> None:
 @click.option("--allow-outside-paths", is_flag=True, help="Let catalogs live outside the scenario's folder.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress on stderr.")
 @click.option("--verbose", "-v", is_flag=True, help="Also show the solver's log on stderr.")
+@click.option("--deterministic", is_flag=True, help="Ignore the scenario's uncertainty block: solve it as stated.")
+@click.option(
+    "--method",
+    type=click.Choice(["ef", "ph"]),
+    help="Stochastic programme (scenarios with an uncertainty block): the extensive form (default) or "
+    "progressive hedging over MPI ranks (mpiexec -n N aidc solve ... --method ph).",
+)
 def solve(
     scenario: str | None,
     as_json: bool,
@@ -84,8 +91,11 @@ def solve(
     allow_outside_paths: bool,
     quiet: bool,
     verbose: bool,
+    deterministic: bool,
+    method: str | None,
 ) -> None:
-    """Solve SCENARIO (default: the shipped baseline) and print the plan."""
+    """Solve SCENARIO (default: the shipped baseline) and print the plan. A scenario with an
+    uncertainty block is solved as a stochastic programme (here-and-now plan, VSS, EVPI)."""
     options = SolveOptions(
         time_limit=time_limit,
         mip_gap=mip_gap,
@@ -98,6 +108,13 @@ def solve(
     progress.stage("load and validate")
     inputs = load_scenario(_scenario_path(scenario), allow_outside_paths=allow_outside_paths)
     protect = [path for path in (inputs.path, *inputs.sources.values()) if path is not None]
+    if inputs.config.uncertainty is not None and not deterministic:
+        from aidc.optimizer.cli.uncertainty_command import solve_stochastic
+
+        solve_stochastic(inputs, options, method or "ef", as_json, out_dir, fmt, export_model, strict, quiet, verbose)
+        return
+    if method:
+        fail("error: --method needs a scenario with an uncertainty block", EXIT_INVALID_INPUT)
     if export_model:
         check_file_target(export_model, EXPORT_SUFFIXES, protect=protect)
     if out_dir is None:

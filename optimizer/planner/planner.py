@@ -27,6 +27,19 @@ from aidc.optimizer.solve import (
 )
 
 INTEGER_VARIABLES = ("units_bought", "site_open", "cooling_design")
+BINARY_VARIABLES = ("site_open", "cooling_design")
+
+
+def relaxed_inputs(inputs: ScenarioInputs, relax: str) -> ScenarioInputs:
+    """``inputs`` with continuous accelerator counts when ``relax`` is "units" or "all"."""
+    return inputs.with_config(integer_units=False) if relax in ("units", "all") else inputs
+
+
+def relax_binaries(model: pyo.ConcreteModel, relax: str) -> None:
+    """Site and cooling choices between 0 and 1 when ``relax`` is "all" (a pure LP)."""
+    if relax == "all":
+        for name in BINARY_VARIABLES:
+            getattr(model, name).domain = pyo.UnitInterval
 
 
 @with_parameter_methods
@@ -45,8 +58,7 @@ class Planner:
     def __init__(self, inputs: ScenarioInputs, options: SolveOptions | None = None, progress: Progress | None = None):
         self.options = options or SolveOptions()
         self.progress = progress or SilentProgress()
-        if self.options.relax in ("units", "all"):
-            inputs = inputs.with_config(integer_units=False)
+        inputs = relaxed_inputs(inputs, self.options.relax)
         self.inputs = inputs
         self.progress.stage("build")
         started = time.perf_counter()
@@ -54,9 +66,7 @@ class Planner:
         self.prepare_seconds = time.perf_counter() - started
         started = time.perf_counter()
         self.model = build_model(self.data)
-        if self.options.relax == "all":
-            for name in ("site_open", "cooling_design"):
-                getattr(self.model, name).domain = pyo.UnitInterval
+        relax_binaries(self.model, self.options.relax)
         self.build_seconds = time.perf_counter() - started
         self._session: LiveModel | None = None
         self._values = {name: dict(p.base(self.data)) for name, p in WARM_PARAMETERS.items()}

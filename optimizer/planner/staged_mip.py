@@ -39,12 +39,22 @@ def _time_left(deadline: float | None, share: float = 1.0) -> float | None:
     return max(1.0, (deadline - time.perf_counter()) * share)
 
 
-def solve_staged(m: pyo.ConcreteModel, session: LiveModel, options: SolveOptions, progress: Progress) -> SolveOutcome:
+def solve_staged(
+    m: pyo.ConcreteModel,
+    session: LiveModel,
+    options: SolveOptions,
+    progress: Progress,
+    *,
+    units: list | None = None,
+    binaries: list | None = None,
+) -> SolveOutcome:
     """Solve the plan's MIP in stages (see module docstring); the model holds the best plan.
-    An interruption stops at the stage it hits (reported as ``interrupted``)."""
+    An interruption stops at the stage it hits (reported as ``interrupted``). ``units`` and
+    ``binaries`` default to the model's own; a model made of several plans (the extensive form of
+    a stochastic programme) passes all of theirs."""
     deadline = None if options.time_limit is None else time.perf_counter() + options.time_limit
-    units = list(m.units_bought.values())
-    binaries = [var for name in BINARIES for var in getattr(m, name).values()]
+    units = list(m.units_bought.values()) if units is None else units
+    binaries = [var for name in BINARIES for var in getattr(m, name).values()] if binaries is None else binaries
     stages: list[SolveOutcome] = []
 
     for var in units:
