@@ -253,3 +253,21 @@ def test_progressive_hedging_on_two_mpi_ranks_agrees_with_the_extensive_form(tmp
     assert ph["expected_cost_usd"] == pytest.approx(ef["expected_cost_usd"], rel=1e-3)
     assert ph["expected_cost_usd"] >= ef["expected_cost_usd"] * (1 - 1e-9)  # the EF is optimal
     assert ph["solve"]["wait_and_see_bound_usd"] == pytest.approx(ef["wait_and_see_cost_usd"], rel=1e-6)
+
+
+SHIPPED_UNCERTAIN = sorted((REPO / "inputs" / "scenarios").glob("*uncertain*.yaml"))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", SHIPPED_UNCERTAIN, ids=[p.stem for p in SHIPPED_UNCERTAIN])
+def test_shipped_uncertain_scenarios_have_non_negative_vss_and_evpi(path):
+    """As LPs (exact optima, so no MIP gap blurs the inequalities): RP <= EEV since the mean
+    plan is feasible for the extensive form, and WS <= RP since the plan is feasible in every
+    outcome; the robust plan's regret is measured against the same own optima."""
+    summary = solve_under_uncertainty(load_scenario(path), SolveOptions(relax="all")).summary
+    tolerance = 1e-7 * summary["expected_cost_usd"]
+    assert len(summary["outcomes"]) >= 5
+    assert summary["vss_usd"] >= -tolerance
+    assert summary["evpi_usd"] >= -tolerance
+    assert all(entry["regret_usd"] >= -tolerance for entry in summary["outcomes"])
+    assert summary["solve"]["objective_usd"] == pytest.approx(summary["expected_cost_usd"], rel=1e-6)

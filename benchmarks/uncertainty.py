@@ -1,0 +1,135 @@
+"""Speed of the stochastic programme's extensive form (issue 13).
+
+For 1, 2, 5 and 10 outcomes of ``inputs/scenarios/baseline-uncertain.yaml`` (the first five are
+the shipped outcomes; outcomes 6-10 are extra demand paths, 2028-30 demand x0.7, x0.85, x1.1, x1.5
+and x2.2, sharing the probability of ``central``), build the extensive form (``ExtensiveForm``:
+prepare + build of every outcome's model, nonanticipativity rows, objective), hand it to HiGHS
+(``open_session``) and solve it, printing seconds per stage, columns, rows and the result.
+
+    python benchmarks/uncertainty.py                        # LP (--lp) for 1, 2, 5, 10 outcomes
+    python benchmarks/uncertainty.py --outcomes 5 --mip --time-limit 3600 --mip-gap 0.005
+    python benchmarks/uncertainty.py --quick                # whatif-small-uncertain, 1 and 2 outcomes (smoke)
+
+``--mip`` solves with whole units through the staged MIP (binaries first, then units) and
+prints the gap reached; ``--relax`` keeps sites and cooling binary with continuous units.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from dataclasses import replace
+from pathlib import Path
+
+from aidc.inputs import INPUTS_DIR
+from aidc.models.inputs import ScenarioInputs
+from aidc.optimizer.inputs.loading import load_scenario
+from aidc.optimizer.solve import SolveOptions, StderrProgress
+from aidc.optimizer.uncertainty.extensive_form import ExtensiveForm
+from aidc.optimizer.uncertainty.outcomes import load_uncertainty, outcome_inputs
+
+BASELINE = INPUTS_DIR / "scenarios" / "baseline-uncertain.yaml"
+SMALL = INPUTS_DIR / "scenarios" / "whatif-small-uncertain.yaml"
+EXTRA_FACTORS = (0.7, 0.85, 1.1, 1.5, 2.2)
+
+
+def with_outcomes(inputs: ScenarioInputs, count: int) -> ScenarioInputs:
+    """The scenario's uncertainty block cut or extended to ``count`` outcomes (probabilities
+    renormalised; extra outcomes scale 2028+ demand by EXTRA_FACTORS)."""
+    block = inputs.config.uncertainty.model_dump()
+    outcomes = block["outcomes"][:count]
+    later = [y for y in inputs.config.years if y not in block["commitment_years"]]
+    for factor in EXTRA_FACTORS[: max(0, count - len(outcomes))]:
+        changes = {
+            f"demand_{y}": {
+                "kind": "catalog",
+                "catalog": "demand",
+                "where": {"year": y},
+                "column": "tokens_per_day_billion",
+                "mode": "scale",
+                "value": factor,
+            }
+            for y in later
+        }
+        outcomes.append({"name": f"path-{factor:g}", "probability": 0.1, "changes": changes})
+    total = sum(o["probability"] for o in outcomes)
+    for o in outcomes:
+        o["probability"] /= total
+    return inputs.with_config(uncertainty=block | {"outcomes": outcomes})
+
+
+def measure(inputs: ScenarioInputs, count: int, options: SolveOptions, verbose: bool) -> dict:
+    scenario = with_outcomes(inputs, count)
+    spec = load_uncertainty(scenario)
+    started = time.perf_counter()
+    pairs = [(o, outcome_inputs(scenario, o)) for o in spec.outcomes]
+    derive = time.perf_counter() - started
+    form = ExtensiveForm(pairs, spec.commitment_years, spec.risk, options)
+    result = form.solve(StderrProgress(verbose=verbose) if verbose else None)
+    return {
+        "outcomes": count,
+        "relax": options.relax,
+        "status": str(result.status),
+        "objective_usd": result.objective_usd,
+        "bound_usd": result.bound_usd,
+        "gap": result.gap,
+        "columns": result.columns,
+        "rows": result.rows,
+        "derive_seconds": round(derive, 2),
+        "build_seconds": round(result.build_seconds, 2),
+        "handover_seconds": round(result.handover_seconds, 2),
+        "highs_seconds": round(result.solve_seconds, 2),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--outcomes", default="1,2,5,10", help="comma-separated outcome counts")
+    parser.add_argument("--mip", action="store_true", help="whole units (staged MIP)")
+    parser.add_argument("--relax", action="store_true", help="continuous units, binary sites and cooling")
+    parser.add_argument("--time-limit", type=float, default=None)
+    parser.add_argument("--mip-gap", type=float, default=0.005)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--solver-method", default="ipm", help="HiGHS LP method: choose, simplex, ipm")
+    parser.add_argument("--quick", action="store_true", help="whatif-small-uncertain, 1 and 2 outcomes")
+    parser.add_argument("--json", type=Path, help="also write the rows as JSON")
+    parser.add_argument("--verbose", action="store_true", help="progress and HiGHS log on stderr")
+    args = parser.parse_args()
+    relax = "none" if args.mip else ("units" if args.relax else "all")
+    options = SolveOptions(
+        time_limit=args.time_limit,
+        mip_gap=args.mip_gap,
+        threads=args.threads,
+        relax=relax,
+        marginal_costs=False,
+        solver_method=args.solver_method,
+    )
+    inputs = load_scenario(SMALL if args.quick else BASELINE)
+    counts = [1, 2] if args.quick else [int(c) for c in args.outcomes.split(",")]
+    rows = []
+    header = f"{'outcomes':>8} {'columns':>9} {'rows':>9} {'build s':>8} {'hand-over s':>11} {'HiGHS s':>9}"
+    print(f"extensive form of {inputs.config.name}, relax={relax}, HiGHS LP method {args.solver_method}")
+    print(header + "  status (gap)")
+    for count in counts:
+        row = measure(inputs, count, replace(options), args.verbose)
+        rows.append(row)
+        gap = "" if row["gap"] is None else f" ({row['gap']:.3%})"
+        build = row["derive_seconds"] + row["build_seconds"]
+        print(
+            f"{count:>8} {row['columns']:>9,} {row['rows']:>9,} {build:>8.1f} {row['handover_seconds']:>11.1f}"
+            f" {row['highs_seconds']:>9.1f}  {row['status']}{gap}",
+            flush=True,
+        )
+    if len(rows) > 1:
+        first = rows[0]
+        for row in rows[1:]:
+            ratio = row["highs_seconds"] / max(first["highs_seconds"], 1e-9)
+            size = row["columns"] / max(first["columns"], 1)
+            print(f"  {row['outcomes']} outcomes: x{size:.1f} the columns, x{ratio:.1f} the HiGHS seconds of 1 outcome")
+    if args.json:
+        args.json.write_text(json.dumps(rows, indent=2))
+
+
+if __name__ == "__main__":
+    main()
