@@ -271,3 +271,18 @@ def test_shipped_uncertain_scenarios_have_non_negative_vss_and_evpi(path):
     assert summary["evpi_usd"] >= -tolerance
     assert all(entry["regret_usd"] >= -tolerance for entry in summary["outcomes"])
     assert summary["solve"]["objective_usd"] == pytest.approx(summary["expected_cost_usd"], rel=1e-6)
+
+
+def test_uncertainty_benchmark_quick_runs_end_to_end(tmp_path):
+    out = tmp_path / "rows.json"
+    done = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "uncertainty.py"), "--quick", "--json", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    rows = json.loads(out.read_text())
+    assert [row["outcomes"] for row in rows] == [1, 2]
+    assert all(row["status"] == "optimal" for row in rows)
+    assert rows[1]["columns"] > 1.8 * rows[0]["columns"]  # two outcome blocks

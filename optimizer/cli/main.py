@@ -15,7 +15,7 @@ import click
 
 from aidc.inputs import BASELINE_SCENARIO, INPUTS_DIR
 from aidc.optimizer import __version__
-from aidc.optimizer.cli.boundary import AidcGroup, MipGap, TimeLimit, core_limit, fail
+from aidc.optimizer.cli.boundary import AidcGroup, FiniteFloat, MipGap, TimeLimit, core_limit, fail
 from aidc.optimizer.cli.report_commands import compare, report
 from aidc.optimizer.cli.sweep_command import sweep_command
 from aidc.optimizer.errors import EXIT_INVALID_INPUT, EXIT_NO_SOLUTION, EXIT_UNSERVED_STRICT
@@ -74,6 +74,20 @@ def main() -> None:
     help="Stochastic programme (scenarios with an uncertainty block): the extensive form (default) or "
     "progressive hedging over MPI ranks (mpiexec -n N aidc solve ... --method ph).",
 )
+@click.option(
+    "--ph-rho",
+    type=FiniteFloat(low=0.0, low_open=True),
+    default=0.1,
+    show_default=True,
+    help="Progressive hedging: rho as a factor on each first-stage decision's cost.",
+)
+@click.option(
+    "--ph-iterations",
+    type=click.IntRange(min=1),
+    default=200,
+    show_default=True,
+    help="Progressive hedging: most iterations.",
+)
 def solve(
     scenario: str | None,
     as_json: bool,
@@ -93,6 +107,8 @@ def solve(
     verbose: bool,
     deterministic: bool,
     method: str | None,
+    ph_rho: float,
+    ph_iterations: int,
 ) -> None:
     """Solve SCENARIO (default: the shipped baseline) and print the plan. A scenario with an
     uncertainty block is solved as a stochastic programme (here-and-now plan, VSS, EVPI)."""
@@ -111,7 +127,19 @@ def solve(
     if inputs.config.uncertainty is not None and not deterministic:
         from aidc.optimizer.cli.uncertainty_command import solve_stochastic
 
-        solve_stochastic(inputs, options, method or "ef", as_json, out_dir, fmt, export_model, strict, quiet, verbose)
+        solve_stochastic(
+            inputs,
+            options,
+            method or "ef",
+            as_json=as_json,
+            out_dir=out_dir,
+            fmt=fmt,
+            export_model=export_model,
+            strict=strict,
+            quiet=quiet,
+            verbose=verbose,
+            ph=(ph_rho, ph_iterations),
+        )
         return
     if method:
         fail("error: --method needs a scenario with an uncertainty block", EXIT_INVALID_INPUT)
@@ -157,7 +185,13 @@ def validate(scenario: str, allow_outside_paths: bool) -> None:
     """Check SCENARIO and its catalogs without solving."""
     inputs = load_scenario(Path(scenario), allow_outside_paths=allow_outside_paths)
     counts = ", ".join(f"{name} {len(frame)}" for name, frame in inputs.tables.items())
-    click.echo(f"{scenario}: valid ({counts} rows)")
+    if inputs.config.uncertainty is not None:
+        from aidc.optimizer.uncertainty.outcomes import load_uncertainty
+
+        counts += f" rows; {len(load_uncertainty(inputs).outcomes)} outcomes"
+    else:
+        counts += " rows"
+    click.echo(f"{scenario}: valid ({counts})")
 
 
 @main.command()

@@ -24,6 +24,7 @@ def solve_stochastic(
     inputs: ScenarioInputs,
     options: SolveOptions,
     method: str,
+    *,
     as_json: bool,
     out_dir: Path | None,
     fmt: str,
@@ -31,9 +32,11 @@ def solve_stochastic(
     strict: bool,
     quiet: bool,
     verbose: bool,
+    ph: tuple[float, int],
 ) -> None:
     """Solve the stochastic programme of ``inputs``, print its summary, write its run folder."""
     from aidc.optimizer.uncertainty.programme import solve_under_uncertainty
+    from aidc.optimizer.uncertainty.progressive_hedging import PHSettings
     from aidc.optimizer.uncertainty.run_folder import write_stochastic_run
     from aidc.optimizer.uncertainty.summary_text import render_stochastic_summary
 
@@ -58,7 +61,13 @@ def solve_stochastic(
         if refused is not None:
             raise refused
         result = solve_under_uncertainty(
-            inputs, options, method=method, progress=progress, comm=comm, export_model=export_model
+            inputs,
+            options,
+            method=method,
+            progress=progress,
+            comm=comm,
+            export_model=export_model,
+            ph_settings=PHSettings(rho=ph[0], iterations=ph[1]),
         )
         if result is None:  # another rank than 0: rank 0 reports
             return

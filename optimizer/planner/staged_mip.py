@@ -47,11 +47,13 @@ def solve_staged(
     *,
     units: list | None = None,
     binaries: list | None = None,
+    start: list | None = None,
 ) -> SolveOutcome:
     """Solve the plan's MIP in stages (see module docstring); the model holds the best plan.
     An interruption stops at the stage it hits (reported as ``interrupted``). ``units`` and
     ``binaries`` default to the model's own; a model made of several plans (the extensive form of
-    a stochastic programme) passes all of theirs."""
+    a stochastic programme) passes all of theirs. ``start`` ([(var, value)], a whole-unit plan)
+    is handed to the solver as the first incumbent of stage 1."""
     deadline = None if options.time_limit is None else time.perf_counter() + options.time_limit
     units = list(m.units_bought.values()) if units is None else units
     binaries = [var for name in BINARIES for var in getattr(m, name).values()] if binaries is None else binaries
@@ -60,6 +62,8 @@ def solve_staged(
     for var in units:
         var.domain = pyo.NonNegativeReals
     try:
+        if start:
+            session.set_start(start)
         progress.stage("stage 1/3: sites and cooling (whole), accelerators relaxed")
         relaxed = session.solve(replace(options, time_limit=_time_left(deadline, 0.5)), progress=progress)
         stages.append(relaxed)

@@ -4,23 +4,15 @@ with the results gathered on rank 0.
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 T = TypeVar("T")
-MPI_ENVIRONMENT = ("PMI_RANK", "PMI_SIZE", "OMPI_COMM_WORLD_SIZE", "MPI_LOCALNRANKS", "PMIX_RANK")
-
-
-def under_mpiexec() -> bool:
-    """True when this process was started by an MPI launcher (so mpi4py may be imported)."""
-    return any(name in os.environ for name in MPI_ENVIRONMENT)
 
 
 def world_communicator() -> Any | None:
-    """MPI's world communicator when started by ``mpiexec`` with mpi4py installed, else None."""
-    if not under_mpiexec():
-        return None
+    """MPI's world communicator (one rank unless started by ``mpiexec``/``srun``), or None
+    when mpi4py is not installed."""
     try:
         from mpi4py import MPI
     except ImportError:
@@ -63,6 +55,3 @@ class Distribution:
     def broadcast(self, value: T) -> T:
         """Rank 0's ``value`` on every rank."""
         return value if self.comm is None else self.comm.bcast(value, root=0)
-
-    def pick(self, items: Sequence[T]) -> list[tuple[int, T]]:
-        return [(i, item) for i, item in enumerate(items) if self.mine(i)]

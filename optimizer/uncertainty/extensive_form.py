@@ -168,17 +168,34 @@ class ExtensiveForm:
                 binaries.append(common)
         return [v for v in units if not v.is_continuous()], [v for v in binaries if not v.is_continuous()]
 
-    def solve(self, progress: Progress | None = None) -> ExtensiveFormResult:
-        """Solve (LP, MIP, or the staged MIP with whole units) and read the common first stage."""
+    def start_from(self, plans: list[pyo.ConcreteModel], first_stage: FirstStagePlan) -> list[tuple]:
+        """A MIP start for the extensive form: each block at the values now loaded in ``plans``
+        (one model per outcome, built from the same inputs: the recourse of ``first_stage`` in
+        each outcome) and the common copy at ``first_stage``. Empty if a model does not match."""
+        start: list[tuple] = []
+        for block, plan in zip(self.blocks, plans, strict=True):
+            mine = list(block.component_data_objects(pyo.Var, sort=False))
+            theirs = list(plan.component_data_objects(pyo.Var, sort=False))
+            if len(mine) != len(theirs) or any(a.local_name != b.local_name for a, b in zip(mine, theirs, strict=True)):
+                return []
+            start += [(a, b.value) for a, b in zip(mine, theirs, strict=True) if b.value is not None]
+        start += [(self.model.common[k], first_stage.get(key, 0.0)) for k, key in enumerate(self.keys)]
+        return start
+
+    def solve(self, progress: Progress | None = None, start: list[tuple] | None = None) -> ExtensiveFormResult:
+        """Solve (LP, MIP, or the staged MIP with whole units) and read the common first stage;
+        ``start`` (see :meth:`start_from`) seeds a MIP with a known plan."""
         progress = progress or SilentProgress()
         options = self.options
         session = self.session
         handover = session.handover_seconds
         units, binaries = self.integer_variables()
         if units and options.staged:
-            outcome = solve_staged(self.model, session, options, progress, units=units, binaries=binaries)
+            outcome = solve_staged(self.model, session, options, progress, units=units, binaries=binaries, start=start)
         else:
             progress.stage("extensive form (MIP)" if binaries or units else "extensive form (LP)")
+            if start and (units or binaries):
+                session.set_start(start)
             outcome = session.solve(options, lp=not (units or binaries), progress=progress)
         plan: FirstStagePlan = {}
         costs: dict[str, float] = {}

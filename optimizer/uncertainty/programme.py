@@ -127,7 +127,9 @@ def solve_under_uncertainty(
     progress.stage(f"here-and-now plan ({'extensive form' if method == 'ef' else 'progressive hedging'})")
     best = {run.outcome: run.cost_usd for run in own}
     if method == "ef":
-        here = _extensive_form(spec, inputs_of, options, best, progress, export_model)
+        # the mean plan's recourse, now loaded in every outcome's model, seeds the extensive form
+        seed = [solvers[o.name].planner.model for o in spec.outcomes], mean_plan
+        here = _extensive_form(spec, inputs_of, options, best, progress, export_model, seed)
     else:
         from aidc.optimizer.uncertainty.progressive_hedging import progressive_hedging
 
@@ -164,6 +166,7 @@ def _extensive_form(
     best: dict[str, float | None],
     progress: Progress,
     export_model: Path | None = None,
+    seed: tuple[list, FirstStagePlan] | None = None,
 ) -> HereAndNow:
     from aidc.optimizer.uncertainty.extensive_form import ExtensiveForm
 
@@ -178,7 +181,8 @@ def _extensive_form(
     progress.stage("hand the extensive form to the solver")
     if export_model is not None:
         form.session.export(export_model)
-    result = form.solve(progress)
+    start = form.start_from(*seed) if seed is not None and options.relax != "all" else None
+    result = form.solve(progress, start=start)
     if not result.status.has_plan:
         raise SolveError(f"the extensive form has no plan ({result.status})")
     facts = {
