@@ -30,7 +30,7 @@ from typing import Any
 import pandas as pd
 
 from aidc.models.inputs import ScenarioInputs
-from aidc.optimizer.errors import EXIT_INVALID_INPUT, InputError, InputIssue, SolveError
+from aidc.optimizer.errors import EXIT_INVALID_INPUT, EXIT_NO_SOLUTION, InputError, InputIssue, SolveError
 from aidc.optimizer.solve import Progress, SilentProgress, SolveOptions
 from aidc.optimizer.uncertainty.distribution import Distribution
 from aidc.optimizer.uncertainty.evaluation import OutcomeRun, OutcomeSolver
@@ -104,7 +104,7 @@ def solve_under_uncertainty(
         mean_solver = OutcomeSolver(spec.mean, outcome_inputs(inputs, spec.mean), options, spec.commitment_years)
         mean_run = mean_solver.solve()
         if not mean_run.ok:
-            raise SolveError(f"the mean outcome has no plan ({mean_run.status})")
+            raise SolveError(f"the mean outcome has no plan ({mean_run.status})", EXIT_NO_SOLUTION)
         mean_plan = mean_run.first_stage
     mean_plan = world.broadcast(mean_plan)
 
@@ -120,7 +120,7 @@ def solve_under_uncertainty(
     assert own is not None
     failed = [run for run in own if not run.ok]
     if failed:
-        raise SolveError(f"outcome {failed[0].outcome!r} has no plan of its own ({failed[0].status})")
+        raise SolveError(f"outcome {failed[0].outcome!r} has no plan of its own ({failed[0].status})", EXIT_NO_SOLUTION)
     demand = _demands(spec, world, solvers)
     mean_runs = each("mean plan", mean_plan)
 
@@ -184,7 +184,7 @@ def _extensive_form(
     start = form.start_from(*seed) if seed is not None and options.relax != "all" else None
     result = form.solve(progress, start=start)
     if not result.status.has_plan:
-        raise SolveError(f"the extensive form has no plan ({result.status})")
+        raise SolveError(f"the extensive form has no plan ({result.status})", EXIT_NO_SOLUTION)
     facts = {
         "method": "ef",
         "status": str(result.status),
@@ -281,7 +281,7 @@ def _result(
         "scenario": inputs.config.name,
         "kind": "stochastic",
         "method": method,
-        "status": "optimal" if all(run.ok for run in plan_runs) else "partial",
+        "status": _status(here, plan_runs, mean_runs),
         "years": list(inputs.config.years),
         "commitment_years": list(spec.commitment_years),
         "risk": {"measure": spec.risk.measure, "alpha": spec.risk.alpha, "weight": spec.risk.risk_weight},
@@ -307,6 +307,15 @@ def _result(
     tables |= {f"mean_plan_{name}": frame for name, frame in present(mean_tables).items()}
     tables["outcomes"] = pd.DataFrame(rows)
     return StochasticResult(summary, tables, {run.outcome: run for run in plan_runs})
+
+
+def _status(here: HereAndNow, plan_runs: list[OutcomeRun], mean_runs: list[OutcomeRun]) -> str:
+    """optimal (the extensive form within its gap), feasible (stopped early, or progressive
+    hedging's consensus: a plan without proof), or partial (some outcome could not be solved
+    under a plan, so an expectation is missing)."""
+    if not all(run.ok for run in (*plan_runs, *mean_runs)):
+        return "partial"
+    return "optimal" if here.facts.get("status") == "optimal" else "feasible"
 
 
 def _max(values: list[float | None]) -> float | None:
