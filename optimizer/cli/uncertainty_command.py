@@ -13,7 +13,7 @@ import click
 
 from aidc.models.inputs import ScenarioInputs
 from aidc.optimizer.cli.boundary import fail
-from aidc.optimizer.errors import EXIT_INVALID_INPUT, EXIT_UNSERVED_STRICT
+from aidc.optimizer.errors import EXIT_INVALID_INPUT, EXIT_UNSERVED_STRICT, InputError, bounded
 from aidc.optimizer.results.atomic import to_json
 from aidc.optimizer.results.output_target import claimed_folder, write_failure
 from aidc.optimizer.solve import SilentProgress, SolveOptions, StderrProgress
@@ -60,15 +60,21 @@ def solve_stochastic(
             return
         if refused is not None:
             raise refused
-        result = solve_under_uncertainty(
-            inputs,
-            options,
-            method=method,
-            progress=progress,
-            comm=comm,
-            export_model=export_model,
-            ph_settings=PHSettings(rho=ph[0], iterations=ph[1]),
-        )
+        try:
+            result = solve_under_uncertainty(
+                inputs,
+                options,
+                method=method,
+                progress=progress,
+                comm=comm,
+                export_model=export_model,
+                ph_settings=PHSettings(rho=ph[0], iterations=ph[1]),
+            )
+        except Exception as error:
+            if comm is not None and comm.Get_size() > 1:  # the other ranks wait in a collective: stop them all
+                click.echo(bounded(f"error on MPI rank {comm.Get_rank()}: {error}"), err=True)
+                comm.Abort(EXIT_INVALID_INPUT if isinstance(error, InputError) else getattr(error, "exit_code", 1))
+            raise
         if result is None:  # another rank than 0: rank 0 reports
             return
         if staging is not None:
