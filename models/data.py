@@ -82,24 +82,30 @@ class PlanningData:
     accel_unit_k: dict[str, float]  # k-accel per purchase unit
     accel_life: dict[str, int]
     accel_first_year: dict[str, int]
-    accel_annual_cost: dict[str, float]  # $M per k-accel per year (annuity + fixed O&M)
     accel_annual_factor: dict[str, float]  # annuity + fixed O&M per $ of price (1/year)
-    accel_price: dict[str, float]  # $M per k-accel (overnight)
+    accel_price: dict[str, float]  # $M per k-accel (overnight, catalog price)
+    price_factor: dict[tuple[str, int], float]  # purchase price in a year / catalog price, by (a, year)
+    accel_fom_factor: dict[str, float]  # fixed O&M per $ of price (1/year): what a sunk, kept fleet costs
     accel_idle_mw: dict[str, float]  # MW per installed k-accel
     accel_dynamic_mw: dict[str, float]  # MW per busy k-accel above idle
     accel_ports: dict[str, float]  # k-port per k-accel
-    throughput: dict[tuple[str, str], float]  # Mtok/s per busy k-accel, by (a, k)
+    throughput: dict[tuple[str, str, int], float]  # output Mtok/s per busy k-accel (prefill included), by (a, k, y)
+    utilisation: dict[str, float]  # most average busy / installed per workload class (reserve margin)
     accels_per_rack: dict[tuple[str, str], int]  # by (a, c)
     copper_share: dict[tuple[str, str], float]  # most copper ports / all ports, by (a, c)
     supply_cap: dict[tuple[str, int], float]  # k-accel delivered, by (a, year)
+    existing_fleet: dict[tuple[str, str, str, int], float]  # k-accel installed before the plan, by (s, a, c, vintage)
+    existing_it_mw: dict[tuple[str, str], float]  # IT MW already built, by (s, c)
 
     # cooling and sites
     cooling_annual_cost: dict[str, float]  # $M per MW IT per year
     cooling_capex: dict[str, float]  # $M per MW IT
+    cooling_annuity: dict[str, float]  # $M per MW IT per year (capital part of cooling_annual_cost)
     pue: dict[tuple[str, str, int], float]  # by (c, s, h)
     site_fixed_cost: dict[str, float]  # $M per year open
     facility_annual_cost: dict[str, float]  # $M per MW IT per year
     facility_capex: dict[str, float]  # $M per MW IT
+    facility_annuity: dict[str, float]  # $M per MW IT per year (capital part of facility_annual_cost)
     floor_krack: dict[str, float]
     grid_mw: dict[tuple[str, int], float]
     site_max_it_mw: dict[str, float]  # big-M: IT MW the best-case grid connection can feed
@@ -138,6 +144,18 @@ class PlanningData:
     def alive(self, a: str, vintage: int, year: int) -> bool:
         """Whether accelerators of type ``a`` bought in ``vintage`` still serve in ``year``."""
         return vintage <= year < vintage + self.accel_life[a]
+
+    def accel_annual_cost(self, a: str, vintage: int) -> float:
+        """$M per k-accel per year (annuity + fixed O&M) of type ``a`` bought in ``vintage``."""
+        return self.accel_price[a] * self.price_factor.get((a, vintage), 1.0) * self.accel_annual_factor[a]
+
+    def existing_alive(self, s: str, a: str, c: str, year: int) -> float:
+        """k-accel of the existing fleet at (s, a, c) still within their lifetime in ``year``."""
+        return sum(
+            count
+            for (site, accel, cooling, vintage), count in self.existing_fleet.items()
+            if (site, accel, cooling) == (s, a, c) and self.alive(a, vintage, year)
+        )
 
 
 def _year_weights(years: list[int]) -> dict[int, float]:
@@ -258,7 +276,6 @@ def _prepare_full(inputs: ScenarioInputs) -> PlanningData:
         a: capital_recovery_factor(rate, acc.at[a, "lifetime_years"]) + float(acc.at[a, "fom_fraction_per_year"])
         for a in acc.index
     }
-    accel_annual = {a: accel_price[a] * accel_factor[a] for a in acc.index}
     cooling_capex = {c: float(cool.at[c, "capex_usd_per_kw_it"]) / 1000.0 for c in cool.index}
     facility_capex = {s: float(sites.at[s, "facility_capex_usd_per_kw_it"]) / 1000.0 for s in sites.index}
 
@@ -286,13 +303,22 @@ def _prepare_full(inputs: ScenarioInputs) -> PlanningData:
     site_accel_cooling = [
         (s, a, c) for s in sites.index for a in sorted(allowed_at(s)) for c in cool.index if (a, c) in compatible
     ]
-    throughput = {
-        (row.accelerator, row.workload): float(row.tokens_per_s_per_accel) / 1000.0
-        for row in tput_rows.itertuples(index=False)
-        if row.accelerator in acc.index and row.workload in wl.index
+    throughput = throughput_by_year(tput_rows, wl, acc, years)
+    fits = memory_fit(acc, wl)
+    existing_fleet = {
+        (row.site, row.accelerator, row.cooling, int(row.vintage)): float(row.count_accels) / 1000.0
+        for row in inputs.table("existing_fleet").itertuples(index=False)
+        if row.site in sites.index and row.accelerator in acc.index and row.cooling in cool.index
     }
-    installable = {(s, a) for s, a, _ in site_accel_cooling}
-    site_accel_workload = sorted((s, a, k) for (s, a) in installable for k in wl.index if (a, k) in throughput)
+    existing_it = {
+        (row.site, row.cooling): float(row.it_capacity_mw)
+        for row in inputs.table("existing_sites").itertuples(index=False)
+        if row.site in sites.index and row.cooling in cool.index
+    }
+    installable = {(s, a) for s, a, _ in site_accel_cooling} | {(s, a) for s, a, _, _ in existing_fleet}
+    site_accel_workload = sorted(
+        (s, a, k) for (s, a) in installable for k in wl.index if (a, k, years[0]) in throughput and (a, k) in fits
+    )
 
     pue = {}
     for c in cool.index:
@@ -303,7 +329,10 @@ def _prepare_full(inputs: ScenarioInputs) -> PlanningData:
 
     grid_mw = _forward_filled_grid(inputs.table("grid"), list(sites.index), years)
     site_max_it = {
-        s: max(grid_mw[s, y] for y in years) / min(pue[c, s, h] for c in cool.index for h in slice_ids)
+        s: max(
+            max(grid_mw[s, y] for y in years) / min(pue[c, s, h] for c in cool.index for h in slice_ids),
+            sum(mw for (site, _), mw in existing_it.items() if site == s),
+        )
         for s in sites.index
     }
 
@@ -362,24 +391,31 @@ def _prepare_full(inputs: ScenarioInputs) -> PlanningData:
         accel_unit_k={a: int(acc.at[a, "accels_per_unit"]) / 1000.0 for a in acc.index},
         accel_life={a: int(acc.at[a, "lifetime_years"]) for a in acc.index},
         accel_first_year={a: int(acc.at[a, "first_year"]) for a in acc.index},
-        accel_annual_cost=accel_annual,
         accel_annual_factor=accel_factor,
         accel_price=accel_price,
+        price_factor=price_factors(inputs.table("price_paths"), list(acc.index), years),
+        accel_fom_factor={a: float(acc.at[a, "fom_fraction_per_year"]) for a in acc.index},
         accel_idle_mw={a: float(acc.at[a, "idle_fraction"] * acc.at[a, "power_kw_per_accel"]) for a in acc.index},
         accel_dynamic_mw={
             a: float((1.0 - acc.at[a, "idle_fraction"]) * acc.at[a, "power_kw_per_accel"]) for a in acc.index
         },
         accel_ports={a: float(acc.at[a, "scaleout_ports_per_accel"]) for a in acc.index},
         throughput=throughput,
+        utilisation={k: float(wl.at[k, "max_utilisation_fraction"]) for k in wl.index},
         accels_per_rack={key: value for key, value in apr.items() if key in compatible},
         copper_share=copper_share,
         supply_cap=supply_cap,
+        existing_fleet=existing_fleet,
+        existing_it_mw=existing_it,
         cooling_annual_cost={
             c: cooling_capex[c]
             * (capital_recovery_factor(rate, cool.at[c, "lifetime_years"]) + cool.at[c, "fom_fraction_per_year"])
             for c in cool.index
         },
         cooling_capex=cooling_capex,
+        cooling_annuity={
+            c: cooling_capex[c] * capital_recovery_factor(rate, cool.at[c, "lifetime_years"]) for c in cool.index
+        },
         pue=pue,
         site_fixed_cost={s: float(sites.at[s, "fixed_cost_usd_per_year"]) / 1e6 for s in sites.index},
         facility_annual_cost={
@@ -391,6 +427,10 @@ def _prepare_full(inputs: ScenarioInputs) -> PlanningData:
             for s in sites.index
         },
         facility_capex=facility_capex,
+        facility_annuity={
+            s: facility_capex[s] * capital_recovery_factor(rate, sites.at[s, "facility_lifetime_years"])
+            for s in sites.index
+        },
         floor_krack={s: float(sites.at[s, "floor_racks"]) / 1000.0 for s in sites.index},
         grid_mw=grid_mw,
         site_max_it_mw=site_max_it,
@@ -417,6 +457,74 @@ def _prepare_full(inputs: ScenarioInputs) -> PlanningData:
         site_accel_cooling=site_accel_cooling,
         site_accel_workload=site_accel_workload,
     )
+
+
+def _forward_fill(rows: list[tuple[int | None, float]], years: list[int]) -> dict[int, float]:
+    """Value by year from (first year it applies, value) rows: the latest row at or before the
+    year (a row without a year applies from the start); before the first row, the first row."""
+    ordered = sorted(rows, key=lambda row: -1 if row[0] is None else row[0])
+    result = {}
+    for year in years:
+        known = [value for start, value in ordered if start is None or start <= year]
+        result[year] = known[-1] if known else ordered[0][1]
+    return result
+
+
+def _column(frame: pd.DataFrame, name: str, default: object) -> pd.Series:
+    """A catalog column, or ``default`` on every row when the catalog predates the column."""
+    if name in frame.columns:
+        return frame[name].where(frame[name].notna(), default)
+    return pd.Series(default, index=frame.index)
+
+
+def throughput_by_year(
+    rows: pd.DataFrame, wl: pd.DataFrame, acc: pd.DataFrame, years: list[int]
+) -> dict[tuple[str, str, int], float]:
+    """Output Mtok/s per busy k-accel by (a, k, y), prefill included.
+
+    An output token of class k keeps an accelerator busy for 1/decode + rho_k (1 - cache_k) /
+    prefill seconds (rho: prompt tokens per output token, cache: prompt-cache hit share); a row
+    without a prefill figure already includes prefill (MLPerf basis). Rows are forward-filled."""
+    rho = _column(wl, "input_tokens_per_output", 0.0).astype(float)
+    cache = _column(wl, "prompt_cache_hit_fraction", 0.0).astype(float)
+    rows = rows.assign(year=_column(rows, "year", None), prefill=_column(rows, "prefill_tokens_per_s_per_accel", None))
+    by_pair: dict[tuple[str, str], list[tuple[int | None, float]]] = {}
+    for row in rows.itertuples(index=False):
+        if row.accelerator not in acc.index or row.workload not in wl.index:
+            continue
+        seconds = 1.0 / float(row.tokens_per_s_per_accel)
+        if row.prefill is not None and row.prefill == row.prefill:
+            seconds += rho[row.workload] * (1.0 - cache[row.workload]) / float(row.prefill)
+        start = None if row.year is None or row.year != row.year else int(row.year)
+        by_pair.setdefault((row.accelerator, row.workload), []).append((start, 1.0 / seconds / 1000.0))
+    return {
+        (a, k, y): value for (a, k), rows_ak in by_pair.items() for y, value in _forward_fill(rows_ak, years).items()
+    }
+
+
+def memory_fit(acc: pd.DataFrame, wl: pd.DataFrame) -> set[tuple[str, str]]:
+    """(a, k) pairs where one replica of class k (its memory per replica) fits in one scale-up
+    domain of a: ceil(memory per replica / memory per accelerator) <= scale-up group."""
+    group = _column(acc, "scaleup_group_accels", None)
+    need = _column(wl, "memory_gb_per_replica", 0.0).astype(float)
+    fits = set()
+    for a in acc.index:
+        domain = int(acc.at[a, "accels_per_unit"]) if group[a] is None or group[a] != group[a] else int(group[a])
+        memory = float(acc.at[a, "memory_gb"])
+        for k in wl.index:
+            if need[k] <= 0 or (memory > 0 and np.ceil(need[k] / memory - 1e-9) <= domain):
+                fits.add((a, k))
+    return fits
+
+
+def price_factors(paths: pd.DataFrame, accelerators: list[str], years: list[int]) -> dict[tuple[str, int], float]:
+    """Purchase price / catalog price by (a, year), forward-filled from the price paths (1 before)."""
+    result = {}
+    for a in accelerators:
+        rows = [(int(r.year), float(r.price_factor)) for r in paths.itertuples(index=False) if r.accelerator == a]
+        filled = _forward_fill([(None, 1.0), *rows], years) if rows else dict.fromkeys(years, 1.0)
+        result.update({(a, y): value for y, value in filled.items()})
+    return result
 
 
 def _demand_by_slice(

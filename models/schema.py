@@ -53,15 +53,26 @@ class AcceleratorRow(SourcedRow):
     max_accels_per_rack: Annotated[int, Field(ge=1, le=100000)]  # form-factor limit
     scaleout_ports_per_accel: NonNegative  # network ports (link ends) per accelerator
     network_group_accels: Annotated[int, Field(ge=1)]  # peers reached over first-tier links
+    # accelerators in one scale-up (memory-coherent) domain; empty = the purchase unit
+    scaleup_group_accels: Annotated[int, Field(ge=1, le=1_000_000)] | None = None
     fom_fraction_per_year: Fraction = 0.0  # fixed O&M as a share of purchase price per year
 
 
 class ThroughputRow(SourcedRow):
-    """Sustained tokens per second of one accelerator on one workload class."""
+    """Tokens per second of one accelerator on one workload class, from a year on.
+
+    ``tokens_per_s_per_accel`` is decode throughput (generated tokens per second); with
+    ``prefill_tokens_per_s_per_accel`` given, prompt tokens cost prefill time on top (the
+    workload's input tokens per output token, less its prompt-cache hits); without it, the
+    figure is taken to include the prefill of the workload's own prompts (the MLPerf basis).
+    Rows are forward-filled by ``year`` (empty: from the start) so software uplift can be stated."""
 
     accelerator: Identifier
     workload: Identifier
-    tokens_per_s_per_accel: Positive
+    year: Year | None = None  # first year the figure applies
+    tokens_per_s_per_accel: Positive  # decode: output tokens per second per accelerator
+    prefill_tokens_per_s_per_accel: Positive | None = None  # prompt tokens per second per accelerator
+    basis: str = ""  # benchmark, round, precision and latency target
 
 
 class WorkloadRow(SourcedRow):
@@ -73,6 +84,10 @@ class WorkloadRow(SourcedRow):
     deferrable: bool  # may move within its day
     tokens_per_request: Positive
     load_profile: Identifier = "flat"  # profile name in profiles.csv, or "flat"
+    input_tokens_per_output: Annotated[float, Field(ge=0.0, le=10_000.0)] = 0.0  # prompt tokens per output token
+    prompt_cache_hit_fraction: Fraction = 0.0  # share of prompt tokens served from a prefix cache
+    max_utilisation_fraction: Annotated[float, Field(gt=0.0, le=1.0)] = 1.0  # average busy / installed (reserve)
+    memory_gb_per_replica: NonNegative = 0.0  # weights + KV cache of one serving replica (GB)
 
 
 class CoolingRow(SourcedRow):
@@ -200,6 +215,34 @@ class SliceRow(Row):
     source: str = ""
 
 
+class PricePathRow(SourcedRow):
+    """An accelerator's purchase price in a year relative to its catalog price (real terms).
+
+    Forward-filled by year; before its first row a part sells at its catalog price."""
+
+    accelerator: Identifier
+    year: Year
+    price_factor: Annotated[float, Field(gt=0.0, le=100.0)]  # x accelerators.price_usd_per_accel
+
+
+class ExistingFleetRow(SourcedRow):
+    """Accelerators already installed when the plan starts (brownfield)."""
+
+    site: Identifier
+    accelerator: Identifier
+    cooling: Identifier
+    vintage: Year  # year bought: retired after the accelerator's lifetime
+    count_accels: Annotated[float, Field(gt=0.0, le=1e8)]  # accelerators
+
+
+class ExistingSiteRow(SourcedRow):
+    """A data center already built when the plan starts: open, with its IT capacity and cooling."""
+
+    site: Identifier
+    cooling: Identifier
+    it_capacity_mw: Annotated[float, Field(gt=0.0, le=1e5)]  # MW of IT already built (sunk)
+
+
 class SupplyCapRow(SourcedRow):
     """Most accelerators of a type that can be delivered in a year."""
 
@@ -223,8 +266,11 @@ CATALOG_ROWS: dict[str, type[Row]] = {
     "profiles": ProfileRow,
     "slices": SliceRow,
     "supply_caps": SupplyCapRow,
+    "price_paths": PricePathRow,
+    "existing_fleet": ExistingFleetRow,
+    "existing_sites": ExistingSiteRow,
 }
-"""Catalog name -> row model. ``slices``, ``profiles`` and ``supply_caps`` are optional."""
+"""Catalog name -> row model. The ones not in REQUIRED_CATALOGS are optional."""
 
 REQUIRED_CATALOGS = (
     "accelerators",
@@ -242,7 +288,7 @@ REQUIRED_CATALOGS = (
 
 CATALOG_KEYS: dict[str, tuple[str, ...]] = {
     "accelerators": ("accelerator",),
-    "throughput": ("accelerator", "workload"),
+    "throughput": ("accelerator", "workload", "year"),
     "workloads": ("workload",),
     "cooling": ("cooling",),
     "interconnect": ("interconnect",),
@@ -255,6 +301,9 @@ CATALOG_KEYS: dict[str, tuple[str, ...]] = {
     "profiles": ("profile", "slice"),
     "slices": ("slice",),
     "supply_caps": ("accelerator", "year"),
+    "price_paths": ("accelerator", "year"),
+    "existing_fleet": ("site", "accelerator", "cooling", "vintage"),
+    "existing_sites": ("site",),
 }
 """Columns that identify a row; duplicates are input errors."""
 

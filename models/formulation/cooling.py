@@ -41,4 +41,5 @@ def add_cooling(m: pyo.ConcreteModel) -> None:
         ),
     )
     for s, c, y in m.SCY:
-        m.ledger.add("cooling", y, data.cooling_annual_cost[c] * m.it_capacity[s, c, y], site=s)
+        sunk = data.cooling_annuity[c] * data.existing_it_mw.get((s, c), 0.0)  # built cooling pays O&M only
+        m.ledger.add("cooling", y, data.cooling_annual_cost[c] * m.it_capacity[s, c, y] - sunk, site=s)

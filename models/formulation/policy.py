@@ -21,7 +21,9 @@ def add_capex_budget(m: pyo.ConcreteModel) -> None:
 
     def budget(m, y):
         accelerators = pyo.quicksum(
-            data.accel_price[a] * data.accel_unit_k[a] * m.units_bought[s, a, c, v] for s, a, c, v in m.SACV if v == y
+            data.accel_price[a] * data.price_factor[a, v] * data.accel_unit_k[a] * m.units_bought[s, a, c, v]
+            for s, a, c, v in m.SACV
+            if v == y
         )
         buildings = pyo.quicksum(
             (data.facility_capex[s] + data.cooling_capex[c]) * new_capacity(m, s, c, y) for s, c in m.SC

@@ -1,6 +1,6 @@
 """Power and energy: IT load, facility load through PUE, grid connection, supply options.
 
-sum_c dynamic[s,c,y,h] = sum_{a,k} dynamic_a / throughput[a,k] * produced[s,a,k,y,h]    (MW)
+sum_c dynamic[s,c,y,h] = sum_{a,k} dynamic_a / throughput[a,k,y] * produced[s,a,k,y,h]  (MW, actual busy time)
 dynamic_capacity[s,c,y] = sum_a dynamic_a * installed[s,a,c,y]
 base[s,c,y] = sum_a idle_a * installed[s,a,c,y] + port power                    (MW, always on)
 dynamic[s,c,y,h] <= dynamic_capacity[s,c,y]
@@ -46,7 +46,8 @@ def add_power(m: pyo.ConcreteModel) -> None:
         rule=lambda m, s, y, h: (
             pyo.quicksum(m.dynamic_load[s, c, y, h] for c in designs[s, y, h])
             == pyo.quicksum(
-                (data.accel_dynamic_mw[a] / data.throughput[a, k]) * m.produced[s, a, k, y, h] for a, k in work[s, y, h]
+                (data.accel_dynamic_mw[a] / data.throughput[a, k, y]) * m.produced[s, a, k, y, h]
+                for a, k in work[s, y, h]
             )
         ),
     )

@@ -30,6 +30,12 @@ REFERENCES: list[tuple[str, str, str, str]] = [
     ("demand", "workload", "workloads", "workload"),
     ("profiles", "slice", "slices", "slice"),
     ("supply_caps", "accelerator", "accelerators", "accelerator"),
+    ("price_paths", "accelerator", "accelerators", "accelerator"),
+    ("existing_fleet", "site", "sites", "site"),
+    ("existing_fleet", "accelerator", "accelerators", "accelerator"),
+    ("existing_fleet", "cooling", "cooling", "cooling"),
+    ("existing_sites", "site", "sites", "site"),
+    ("existing_sites", "cooling", "cooling", "cooling"),
 ]
 SELECTABLE = {
     "sites": ("sites", "site"),

@@ -94,11 +94,20 @@ def plan_tables(m: pyo.ConcreteModel, data: PlanningData) -> dict[str, pd.DataFr
     installed_rows = []
     for (s, a, c, y), vintages in m.vintages_alive.items():
         count = sum((m.units_bought[s, a, c, v].value or 0.0) for v in vintages) * data.accel_unit_k[a] * 1000.0
-        if count > 1e-6:
-            installed_rows.append((s, a, c, y, count))
+        kept = (m.kept[s, a, c, y].value or 0.0) * 1000.0 if (s, a, c, y) in m.existing_alive else 0.0
+        if count + kept > 1e-6:
+            installed_rows.append((s, a, c, y, count + kept))
+    for (s, a, c, y), _ in m.existing_alive.items():
+        kept = (m.kept[s, a, c, y].value or 0.0) * 1000.0
+        if (s, a, c, y) not in m.vintages_alive and kept > 1e-6:
+            installed_rows.append((s, a, c, y, kept))
     tables["accelerators"] = pd.DataFrame(
         installed_rows, columns=["site", "accelerator", "cooling", "year", "accelerators"]
     )
+    existing = _frame(m.kept, ["site", "accelerator", "cooling", "year"], "kept", 1000.0)
+    existing["existing"] = [1000.0 * m.existing_alive[key] for key in m.kept]
+    existing["retired"] = (existing["existing"] - existing["kept"]).clip(lower=0.0).round(6)
+    tables["existing_fleet"] = existing
 
     ports = _clean(_frame(m.ports, ["site", "cooling", "interconnect", "year"], "ports", 1000.0), "ports", 1e-6)
     ports["medium"] = np.where(ports["interconnect"].isin(data.copper_links), "copper", "optical")
@@ -298,6 +307,19 @@ def latency_bounds(inputs: ScenarioInputs) -> dict[str, float]:
     return dict(zip(workloads["workload"], workloads["latency_ms_max"].astype(float), strict=True))
 
 
+def throughput_weighted_mix(production: pd.DataFrame, data: PlanningData) -> dict[str, float]:
+    """Share of the last year's generated tokens produced by each accelerator type (weights each
+    accelerator by what it serves, not by its count)."""
+    last = production[production["year"] == data.years[-1]]
+    if last.empty:
+        return {}
+    mtok = last["mtok_per_s"] * last["slice"].map(data.slice_hours)
+    by_type = mtok.groupby(last["accelerator"]).sum()
+    total = float(by_type.sum())
+    ordered = by_type.sort_values(ascending=False)
+    return {str(a): round(float(v) / total, 6) for a, v in ordered.items() if v > 0} if total > 0 else {}
+
+
 def build_summary(
     data: PlanningData,
     inputs: ScenarioInputs,
@@ -377,6 +399,8 @@ def build_summary(
             str(a): round(v)
             for a, v in accelerators[accelerators["year"] == last].groupby("accelerator")["accelerators"].sum().items()
         },
+        "throughput_weighted_mix": throughput_weighted_mix(tables["production"], data),
+        "utilisation_cap": dict(data.utilisation),
         "ports_last_year": {medium: round(float(last_ports.get(medium, 0.0))) for medium in ("copper", "optical")},
         "liquid_cooled_share": liquid_mw / total_mw if total_mw > 0 else 0.0,
         "build_seconds": build_seconds,
