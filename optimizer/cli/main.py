@@ -17,7 +17,7 @@ from aidc.inputs import BASELINE_SCENARIO, INPUTS_DIR
 from aidc.optimizer import __version__
 from aidc.optimizer.cli.boundary import AidcGroup, MipGap, TimeLimit, core_limit, fail
 from aidc.optimizer.cli.report_commands import compare, report
-from aidc.optimizer.cli.sweep_command import sweep_command
+from aidc.optimizer.cli.sweep_command import sensitivity_command, sweep_command
 from aidc.optimizer.errors import EXIT_INVALID_INPUT, EXIT_NO_SOLUTION, EXIT_UNSERVED_STRICT
 from aidc.optimizer.inputs.loading import load_scenario
 from aidc.optimizer.results.atomic import to_json
@@ -184,7 +184,7 @@ def init(folder: Path, name: str) -> None:
     click.echo(f"  aidc solve {folder / 'scenarios' / source.name}")
 
 
-for command in (report, compare, sweep_command):
+for command in (report, compare, sweep_command, sensitivity_command):
     main.add_command(command)
 
 if __name__ == "__main__":

@@ -129,6 +129,7 @@ def records_frame(records: list[dict[str, Any]], parameters: Iterable[str] = ())
         row = {"case_id": record["case_id"], "status": record["status"], "error": record.get("error")}
         row.update({f"param_{name}": _cell(record.get("values", {}).get(name)) for name in names})
         skip = {"case_id", "status", "error", "values", "traceback", "sites", "accelerators_last_year"}
+        skip.add("throughput_weighted_mix")
         row.update({key: _cell(value) for key, value in record.items() if key not in skip})
         row["sites"] = ";".join(record.get("sites") or []) if record["status"] == "ok" else None
         mix = record.get("accelerators_last_year") or {}

@@ -185,4 +185,5 @@ def summary_fields(summary: dict[str, Any]) -> dict[str, Any]:
     fields["sites"] = sorted(item["site"] for item in summary["sites_opened"])
     fields["accelerators_last_year"] = {a: n for a, n in summary["accelerators_last_year"].items() if n > 0}
     fields["ports_last_year"] = summary["ports_last_year"]
+    fields["throughput_weighted_mix"] = summary.get("throughput_weighted_mix", {})
     return fields
