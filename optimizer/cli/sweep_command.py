@@ -143,6 +143,7 @@ def sensitivity_command(
     shown = ranking.head(top)
     for row in shown.itertuples(index=False):
         click.echo(
-            f"{'  ' if row.above_noise else '~ '}{row.factor:<55} {row.confidence:<6} cost rho {row.cost_rank_correlation:+.2f} "
-            f"swing ${row.cost_swing_usd_per_mtok:+.4f}/Mtok  mix rho {row.mix_rank_correlation:+.2f} {row.mix_vendor}"
+            f"{'  ' if row.above_noise else '~ '}{row.factor:<55} {row.confidence:<6} "
+            f"cost rho {row.cost_rank_correlation:+.2f} swing ${row.cost_swing_usd_per_mtok:+.4f}/Mtok  "
+            f"mix rho {row.mix_rank_correlation:+.2f} {row.mix_vendor}"
         )
