@@ -23,25 +23,14 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
+from aidc.models.data_sites import onsite_options, pue_rules, serving_allowed, site_build
+from aidc.models.data_time import SliceValues, default_slices, design_pue, pue_by_slice, slice_values, supply_shape
+from aidc.models.finance import capital_recovery_factor
 from aidc.models.inputs import ScenarioInputs
 
-CLIMATE_PUE_COLUMN = {"cold": "pue_cold", "temperate": "pue_temperate", "hot": "pue_hot"}
+__all__ = ["PlanningData", "capital_recovery_factor", "default_slices", "prepare"]
+
 SECONDS_PER_HOUR = 3600.0
-
-
-def capital_recovery_factor(rate: float, life_years: float) -> float:
-    """Annuity per dollar of capex over ``life_years`` at ``rate`` (1/year)."""
-    if rate == 0.0:
-        return 1.0 / life_years
-    return rate / (1.0 - (1.0 + rate) ** -life_years)
-
-
-def default_slices() -> pd.DataFrame:
-    """A typical day of 24 hourly slices, each standing for 365 hours of the year."""
-    hours = np.arange(24)
-    return pd.DataFrame(
-        {"slice": hours, "day": 0, "hour": hours, "hours": 365.0, "cooling_load": 1.0, "source": "default"}
-    )
 
 
 def accelerators_per_rack(unit_accels: int, max_per_rack: int, kw_per_accel: float, rack_kw: float) -> int:
@@ -77,6 +66,9 @@ class PlanningData:
     slice_hours: dict[int, float]  # hours per year a slice stands for
     slice_day: dict[int, int]
     days: list[int]
+    slice_span: dict[int, float]  # clock hours of its day a slice covers (1 for hourly slices)
+    time_representation: dict  # how a year became these slices (periods, method, ...)
+    year_end_factor: dict[int, float]  # demand the fleet is sized for / annual mean demand, by year
 
     # accelerators
     accel_unit_k: dict[str, float]  # k-accel per purchase unit
@@ -102,6 +94,23 @@ class PlanningData:
     cooling_capex: dict[str, float]  # $M per MW IT
     cooling_annuity: dict[str, float]  # $M per MW IT per year (capital part of cooling_annual_cost)
     pue: dict[tuple[str, str, int], float]  # by (c, s, h)
+    design_pue: dict[tuple[str, str], float]  # by (c, s): in the site's hottest hour of the year
+    grid_design_day: bool  # full IT capacity x design PUE within the grid connection
+    pue_banned_from: dict[tuple[str, str], int]  # (s, c) -> year from which new capacity may not use c
+    water_m3_per_mwh: dict[str, float]  # cooling water per MWh of IT energy, by c
+    # site build and grid (see models/data_sites.py)
+    first_build_year: dict[str, int]
+    hall_mw: dict[str, float]
+    hall_annual_cost: dict[str, float]  # $M per hall per year
+    grid_new_from: dict[str, int]
+    grid_new_max_mw: dict[str, float]
+    grid_annual_cost: dict[str, float]  # $M per MW of new connection per year
+    lease_annual_cost: dict[str, float]  # $M per leased MW of IT per year
+    lease_max_mw: dict[str, float]
+    demand_charge: dict[str, float]  # $M per MW of peak grid draw per year
+    water_cap_m3: dict[str, float]
+    storage: dict[tuple[str, str], dict]  # (s, technology) -> annual_per_mw, duration_h, efficiency, first_year
+    generation: dict[tuple[str, str], dict]  # (s, technology) -> annual_per_mw, usd_per_mwh, carbon, first_year
     site_fixed_cost: dict[str, float]  # $M per year open
     facility_annual_cost: dict[str, float]  # $M per MW IT per year
     facility_capex: dict[str, float]  # $M per MW IT
@@ -121,6 +130,9 @@ class PlanningData:
     supply_price: dict[tuple[str, str], float]  # catalog $/MWh by (s, e)
     energy_price: dict[tuple[str, str, int], float]  # $/MWh by (s, e, h)
     ppa_available_mw: dict[tuple[str, str, int], float]  # MW by (s, e, h), PPAs only
+    ppa_cap_mw: dict[tuple[str, str], float]  # nameplate MW by PPA (s, e)
+    take_or_pay: dict[tuple[str, str], float]  # resale $/MWh of surplus, by take-or-pay PPA (s, e)
+    energy_price_factor: dict[tuple[str, int], float]  # grid price path by (s, y)
     carbon_t_per_mwh: dict[tuple[str, str], float]
     carbon_price: dict[int, float]  # $/t by year
     carbon_cap: dict[int, float]  # t by year
@@ -177,14 +189,6 @@ def _forward_filled_grid(grid: pd.DataFrame, sites: list[str], years: list[int])
     return result
 
 
-def _profile_lookup(inputs: ScenarioInputs, slices: pd.DataFrame) -> dict[str, dict[int, float]]:
-    profiles = inputs.table("profiles")
-    lookup = {"flat": {int(h): 1.0 for h in slices["slice"]}}
-    for name, group in profiles.groupby("profile"):
-        lookup[str(name)] = dict(zip(group["slice"].astype(int), group["value"].astype(float), strict=True))
-    return lookup
-
-
 def _rotated_shape(profile: dict[int, float], slices: pd.DataFrame, utc_offset: int) -> dict[int, float]:
     """A local-time load profile seen in UTC slices, normalised to a weighted mean of 1 per day."""
     by_day_hour = {(int(d), int(u)): int(h) for h, d, u in slices[["slice", "day", "hour"]].itertuples(index=False)}
@@ -235,6 +239,8 @@ def aggregate_slices(data: PlanningData, per_block: int) -> PlanningData:
         slices=block_ids,
         slice_hours=block_hours,
         slice_day={b: data.slice_day[b] for b in block_ids},
+        slice_span={b: sum(data.slice_span[h] for h in data.slices if blocks[h] == b) for b in block_ids},
+        time_representation={**data.time_representation, "hours_per_slice": per_block},
         demand=_block_mean(data.demand, blocks, hours),
         energy_price=_block_mean(data.energy_price, blocks, hours),
         ppa_available_mw=_block_mean(data.ppa_available_mw, blocks, hours),
@@ -252,12 +258,11 @@ def _prepare_full(inputs: ScenarioInputs) -> PlanningData:
     cfg = inputs.config
     years = list(cfg.years)
     discount_rate = cfg.wacc if cfg.discount_rate is None else cfg.discount_rate
-    slices = inputs.tables.get("slices")
-    slices = default_slices() if slices is None else slices.sort_values("slice").reset_index(drop=True)
+    values = slice_values(inputs)
+    slices = values.slices
     slice_ids = [int(h) for h in slices["slice"]]
     slice_hours = dict(zip(slice_ids, slices["hours"].astype(float), strict=True))
     slice_day = dict(zip(slice_ids, slices["day"].astype(int), strict=True))
-    profiles = _profile_lookup(inputs, slices)
 
     acc = inputs.table("accelerators").set_index("accelerator")
     wl = inputs.table("workloads").set_index("workload")
@@ -320,25 +325,26 @@ def _prepare_full(inputs: ScenarioInputs) -> PlanningData:
         (s, a, k) for (s, a) in installable for k in wl.index if (a, k, years[0]) in throughput and (a, k) in fits
     )
 
-    pue = {}
-    for c in cool.index:
-        for s in sites.index:
-            zone_pue = float(cool.at[c, CLIMATE_PUE_COLUMN[sites.at[s, "climate"]]])
-            for h, load in zip(slice_ids, slices["cooling_load"].astype(float), strict=True):
-                pue[c, s, h] = 1.0 + (zone_pue - 1.0) * load
+    pue = pue_by_slice(values, cool, sites)
+    built = site_build(sites, years, rate, cfg.first_decision_year)
+    onsite = onsite_options(inputs, sites, years, rate)
 
     grid_mw = _forward_filled_grid(inputs.table("grid"), list(sites.index), years)
     site_max_it = {
         s: max(
-            max(grid_mw[s, y] for y in years) / min(pue[c, s, h] for c in cool.index for h in slice_ids),
+            (max(grid_mw[s, y] for y in years) + built["grid_new_max_mw"].get(s, 0.0))
+            / min(pue[c, s, h] for c in cool.index for h in slice_ids)
+            + built["lease_max_mw"].get(s, 0.0),
             sum(mw for (site, _), mw in existing_it.items() if site == s),
         )
         for s in sites.index
     }
 
-    energy_price, ppa_available, carbon_rate = {}, {}, {}
+    energy_price, ppa_available, carbon_rate, take_or_pay = {}, {}, {}, {}
     for row in supply.itertuples(index=False):
-        shape = profiles[row.profile]
+        shape = supply_shape(values, row.site, row.kind, row.profile)
+        if row.kind == "ppa" and getattr(row, "take_or_pay", False):
+            take_or_pay[row.site, row.option] = float(getattr(row, "market_resale_usd_per_mwh", 0.0) or 0.0)
         carbon_rate[row.site, row.option] = float(row.carbon_kg_per_mwh) / 1000.0
         for h in slice_ids:
             if row.kind == "grid":
@@ -347,14 +353,18 @@ def _prepare_full(inputs: ScenarioInputs) -> PlanningData:
                 energy_price[row.site, row.option, h] = float(row.price_usd_per_mwh)
                 ppa_available[row.site, row.option, h] = float(row.cap_mw) * shape[h]
 
-    demand = _demand_by_slice(inputs, demand_rows, wl, regions, slices, profiles, years)
+    demand = _demand_by_slice(inputs, demand_rows, wl, regions, values, years)
     bounds = {k: float(wl.at[k, "latency_ms_max"]) for k in wl.index}
+    may_serve = serving_allowed(inputs, sites)
     demanded_pairs = {(r, k) for (r, k, _, _), value in demand.items() if value > 0}
     routes = sorted(
         (row.site, row.region, k)
         for row in latency.itertuples(index=False)
         for k in wl.index
-        if row.latency_ms <= bounds[k] and (row.region, k) in demanded_pairs and row.site in sites.index
+        if row.latency_ms <= bounds[k]
+        and (row.region, k) in demanded_pairs
+        and row.site in sites.index
+        and may_serve(row.site, row.region)
     )
     delivery = {(row.site, row.region): float(row.delivery_usd_per_mtok) for row in latency.itertuples(index=False)}
 
@@ -388,6 +398,9 @@ def _prepare_full(inputs: ScenarioInputs) -> PlanningData:
         slice_hours=slice_hours,
         slice_day=slice_day,
         days=sorted(set(slice_day.values())),
+        slice_span=dict.fromkeys(slice_ids, 1.0),
+        time_representation=values.representation,
+        year_end_factor=year_end_factors(demand, years, cfg.capacity_sizing),
         accel_unit_k={a: int(acc.at[a, "accels_per_unit"]) / 1000.0 for a in acc.index},
         accel_life={a: int(acc.at[a, "lifetime_years"]) for a in acc.index},
         accel_first_year={a: int(acc.at[a, "first_year"]) for a in acc.index},
@@ -417,6 +430,13 @@ def _prepare_full(inputs: ScenarioInputs) -> PlanningData:
             c: cooling_capex[c] * capital_recovery_factor(rate, cool.at[c, "lifetime_years"]) for c in cool.index
         },
         pue=pue,
+        design_pue=design_pue(values, cool, pue, list(sites.index)),
+        grid_design_day=cfg.grid_design_day,
+        pue_banned_from=pue_rules(inputs, sites, annual_pue(pue, slice_hours)),
+        water_m3_per_mwh={c: float(cool.at[c, "water_l_per_kwh"]) for c in cool.index},
+        **built,
+        storage=onsite["storage"],
+        generation=onsite["generation"],
         site_fixed_cost={s: float(sites.at[s, "fixed_cost_usd_per_year"]) / 1e6 for s in sites.index},
         facility_annual_cost={
             s: facility_capex[s]
@@ -445,6 +465,9 @@ def _prepare_full(inputs: ScenarioInputs) -> PlanningData:
         supply_price={(row.site, row.option): float(row.price_usd_per_mwh) for row in supply.itertuples(index=False)},
         energy_price=energy_price,
         ppa_available_mw=ppa_available,
+        ppa_cap_mw={(r.site, r.option): float(r.cap_mw) for r in supply.itertuples(index=False) if r.kind == "ppa"},
+        take_or_pay=take_or_pay,
+        energy_price_factor=energy_price_factors(inputs.table("energy_price_paths"), list(sites.index), years),
         carbon_t_per_mwh=carbon_rate,
         carbon_price=carbon_price,
         carbon_cap={y: float(v) for y, v in cfg.carbon_cap_t.items() if y in years},
@@ -532,12 +555,13 @@ def _demand_by_slice(
     demand_rows: pd.DataFrame,
     wl: pd.DataFrame,
     regions: pd.DataFrame,
-    slices: pd.DataFrame,
-    profiles: dict[str, dict[int, float]],
+    values: SliceValues,
     years: list[int],
 ) -> dict[tuple[str, str, int, int], float]:
-    """Mtok/s by (region, workload, year, slice): daily volume spread by the local load shape."""
+    """Mtok/s by (region, workload, year, slice): daily volume spread by the hourly load series
+    of the region and workload (representative days) or the workload's local-time daily profile."""
     cfg = inputs.config
+    slices = values.slices
     demand: dict[tuple[str, str, int, int], float] = {}
     shapes: dict[tuple[str, str], dict[int, float]] = {}
     for row in demand_rows.itertuples(index=False):
@@ -545,11 +569,56 @@ def _demand_by_slice(
             continue
         key = (row.region, row.workload)
         if key not in shapes:
-            offset = int(regions.at[row.region, "utc_offset_h"])
-            shapes[key] = _rotated_shape(profiles[wl.at[row.workload, "load_profile"]], slices, offset)
+            series = values.load.get(f"{row.region}/{row.workload}")
+            if series is not None:
+                shapes[key] = series
+            else:
+                offset = int(regions.at[row.region, "utc_offset_h"])
+                shapes[key] = _rotated_shape(values.profiles[wl.at[row.workload, "load_profile"]], slices, offset)
         scale = cfg.demand_scale * cfg.workload_demand_scale.get(row.workload, 1.0)
         average = float(row.tokens_per_day_billion) * 1e9 / 86400.0 / 1e6 * scale  # Mtok/s
         for h, factor in shapes[key].items():
             if average * factor > 0:
                 demand[row.region, row.workload, int(row.year), h] = average * factor
     return demand
+
+
+def year_end_factors(demand: dict, years: list[int], sizing: str) -> dict[int, float]:
+    """Year-end demand rate / annual mean rate by year: with demand growing exponentially from
+    year y's mean D_y toward the next modelled year's D_n over g = year gap, the rate is
+    a e^{kt} (k = ln(D_n / D_y) / g per year) with mean D_y over the year, so the rate at year end
+    is D_y k e^k / (e^k - 1). The last year repeats the previous growth; 1 where demand falls or
+    when sizing for the annual mean."""
+    if sizing != "year_end" or len(years) < 2:
+        return dict.fromkeys(years, 1.0)
+    totals = {y: 0.0 for y in years}
+    for (_, _, y, _), value in demand.items():
+        totals[y] += value
+    factors = {}
+    for position, y in enumerate(years):
+        if position + 1 < len(years):
+            nxt, gap = years[position + 1], years[position + 1] - y
+        else:
+            y, nxt, gap = years[position - 1], years[position], years[position] - years[position - 1]
+        k = np.log(totals[nxt] / totals[y]) / gap if totals[y] > 0 and totals[nxt] > 0 else 0.0
+        factors[years[position]] = float(k * np.exp(k) / np.expm1(k)) if k > 1e-9 else 1.0
+    return factors
+
+
+def annual_pue(pue: dict[tuple[str, str, int], float], hours: dict[int, float]) -> dict[tuple[str, str], float]:
+    """Hours-weighted annual PUE by (cooling, site) (a constant IT load's energy-weighted PUE)."""
+    sums: dict[tuple[str, str], float] = {}
+    total = sum(hours.values())
+    for (c, s, h), value in pue.items():
+        sums[c, s] = sums.get((c, s), 0.0) + value * hours[h] / total
+    return sums
+
+
+def energy_price_factors(paths: pd.DataFrame, sites: list[str], years: list[int]) -> dict[tuple[str, int], float]:
+    """Grid price factor by (site, year), forward-filled from the price paths (1 before the first)."""
+    result = {}
+    for s in sites:
+        rows = [(int(r.year), float(r.price_factor)) for r in paths.itertuples(index=False) if r.site == s]
+        filled = _forward_fill([(None, 1.0), *rows], years) if rows else dict.fromkeys(years, 1.0)
+        result.update({(s, y): value for y, value in filled.items()})
+    return result

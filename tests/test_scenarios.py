@@ -68,6 +68,11 @@ DIMENSIONLESS = {
     "pue_hot",
     "vintage",
     "price_factor",
+    "pue_free",
+    "pue_max",
+    "grid_queue_year",
+    "pue_rule_from_year",
+    "efficiency",
 }  # degrees, calendar, ids, ratios named as such
 
 

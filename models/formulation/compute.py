@@ -1,9 +1,10 @@
 """Compute: accelerators bought by vintage, kept for their life, busy serving tokens.
 
     installed[s,a,c,y] = sum_{v alive in y} unit_a * buy[s,a,c,v] + kept[s,a,c,y]     (k-accel)
-    sum_k produced[s,a,k,y,h] / (throughput[a,k,y] * util_k) <= sum_c installed[s,a,c,y]
+    g_y x sum_k produced[s,a,k,y,h] / (throughput[a,k,y] * util_k) <= sum_c installed[s,a,c,y]
         (busy time, inflated by each class's reserve margin 1/util_k, within the fleet; the
-         throughput of year y includes software uplift and the class's prefill work)
+         throughput of year y includes software uplift and the class's prefill work; g_y sizes the
+         fleet for year-end demand when the scenario asks: year-end / annual-mean demand rate)
     kept[s,a,c,y] <= existing fleet alive in y;  kept[y] <= kept[y-1]      (brownfield: retire, never re-buy)
 ``installed`` is a variable defined once per (s,a,c,y) rather than the vintage sum written out in
 every row that uses it (throughput per slice, power, ports, floor, cost): an exact substitution
@@ -115,7 +116,7 @@ def add_compute(m: pyo.ConcreteModel) -> None:
         m.SAYH,
         rule=lambda m, s, a, y, h: (
             pyo.quicksum(
-                m.produced[s, a, k, y, h] * (1.0 / (data.throughput[a, k, y] * data.utilisation[k]))
+                m.produced[s, a, k, y, h] * (data.year_end_factor[y] / (data.throughput[a, k, y] * data.utilisation[k]))
                 for k in by_site_accel[s, a, y, h]
             )
             <= pyo.quicksum(installed(m, s, a, c, y) for c in coolings[s, a, y])

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 from aidc.models.inputs import ScenarioInputs
 from aidc.models.schema import CATALOG_KEYS, CATALOG_ROWS, Override, ScenarioConfig
 from aidc.optimizer.errors import InputError, InputIssue
+from aidc.optimizer.inputs.hourly import read_hourly_series
 
 SLICE_KEYED = ("profiles",)
 REFERENCES: list[tuple[str, str, str, str]] = [
@@ -36,6 +37,8 @@ REFERENCES: list[tuple[str, str, str, str]] = [
     ("existing_fleet", "cooling", "cooling", "cooling"),
     ("existing_sites", "site", "sites", "site"),
     ("existing_sites", "cooling", "cooling", "cooling"),
+    ("sites", "jurisdiction", "jurisdictions", "jurisdiction"),
+    ("energy_price_paths", "site", "sites", "site"),
 ]
 SELECTABLE = {
     "sites": ("sites", "site"),
@@ -184,7 +187,7 @@ def check_references(tables: dict[str, pd.DataFrame], files: dict[str, str]) -> 
             continue
         known = set(tables[target][target_column])
         for index, value in tables[catalog][column].items():
-            if value not in known:
+            if value is not None and value == value and value not in known:
                 issues.append(
                     InputIssue(
                         files[catalog],
@@ -204,7 +207,7 @@ def _profile_references(tables: dict[str, pd.DataFrame], files: dict[str, str]) 
     issues = []
     for catalog, column in (("workloads", "load_profile"), ("supply", "profile")):
         for index, value in tables[catalog][column].items():
-            if value not in known:
+            if value is not None and value == value and value not in known:
                 issues.append(
                     InputIssue(
                         files[catalog],
@@ -348,6 +351,8 @@ def load_scenario(path: str | Path, *, allow_outside_paths: bool = False) -> Sce
         raise InputError(issues)
     issues.extend(check_references(tables, files))
     issues.extend(_year_issues(config, tables, files))
+    hourly, hourly_issues = read_hourly_series(tables, sources)
+    issues.extend(hourly_issues)
     if issues:
         raise InputError(issues)
     tables, override_issues = apply_overrides(tables, config.overrides, file)
@@ -355,7 +360,7 @@ def load_scenario(path: str | Path, *, allow_outside_paths: bool = False) -> Sce
     issues = override_issues + selection_issues
     if issues:
         raise InputError(issues)
-    return ScenarioInputs(config=config, tables=tables, path=scenario_path, sources=sources)
+    return ScenarioInputs(config=config, tables=tables, path=scenario_path, sources=sources, hourly=hourly)
 
 
 def _year_issues(config: ScenarioConfig, tables: dict[str, pd.DataFrame], files: dict[str, str]) -> list[InputIssue]:
