@@ -19,6 +19,8 @@ import pandas as pd
 HOURS_PER_DAY = 24
 DAYS_PER_YEAR = 365
 REFERENCE_YEAR = "2025-01-01"  # weekday pattern of the shipped series (a non-leap year)
+REPRESENTATION = "distribution"
+"""tsam's representation of a cluster of days (medoid, mean, distribution, distribution_minmax, ...)."""
 EXTREME_COLUMNS = {"peak_load": "_total_load", "hottest": "_max_temperature"}
 
 
@@ -47,8 +49,11 @@ def _frame(hourly: dict[str, pd.DataFrame]) -> pd.DataFrame:
     return data
 
 
-def reduce_year(hourly: dict[str, pd.DataFrame], days: int, extremes: list[str]) -> TimeRepresentation:
-    """``days`` representative days (plus the extreme days) of the hourly series."""
+def reduce_year(
+    hourly: dict[str, pd.DataFrame], days: int, extremes: list[str], representation: str = REPRESENTATION
+) -> TimeRepresentation:
+    """``days`` representative days (plus the extreme days) of the hourly series; ``representation``
+    is tsam's way of turning a cluster of days into one (see REPRESENTATION)."""
     data = _frame(hourly)
     if days >= DAYS_PER_YEAR:
         periods = data.to_numpy().reshape(DAYS_PER_YEAR, HOURS_PER_DAY, -1)
@@ -69,10 +74,12 @@ def reduce_year(hourly: dict[str, pd.DataFrame], days: int, extremes: list[str])
             preserve_column_means=True,
             rescale_exclude_columns=no_rescale,
             numerical_tolerance=1e-6,
+            cluster=tsam.ClusterConfig(method="hierarchical", representation=representation),
         )
         representatives = result.cluster_representatives.reset_index(drop=True)
         counts = {int(k): float(v) for k, v in result.cluster_counts.items()}
-        method = f"tsam hierarchical clustering (medoids) of days, extremes appended: {', '.join(extremes) or 'none'}"
+        appended = ", ".join(extremes) or "none"
+        method = f"tsam hierarchical clustering of days ({representation}), extreme days appended: {appended}"
         rmse = float(result.accuracy.rmse.mean()) if hasattr(result.accuracy.rmse, "mean") else float("nan")
     slice_ids = np.arange(len(representatives))
     period = slice_ids // HOURS_PER_DAY

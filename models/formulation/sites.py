@@ -67,8 +67,7 @@ def add_halls(m: pyo.ConcreteModel) -> None:
     data: PlanningData = m.data
     m.SY_HALLS = pyo.Set(initialize=[(s, y) for s, y in m.SY if s in data.hall_mw], dimen=2, ordered=True)
     most = {s: math.ceil(data.site_max_it_mw[s] / data.hall_mw[s] - 1e-9) for s in data.hall_mw}
-    domain = pyo.NonNegativeIntegers if data.integer_units else pyo.NonNegativeReals
-    m.halls = pyo.Var(m.SY_HALLS, domain=domain, bounds=lambda m, s, y: (0, most[s]))
+    m.halls = pyo.Var(m.SY_HALLS, domain=pyo.NonNegativeIntegers, bounds=lambda m, s, y: (0, most[s]))
     m.built_in_halls = pyo.Constraint(
         m.SY_HALLS,
         rule=lambda m, s, y: pyo.quicksum(built_capacity(m, s, c, y) for c in m.C) <= data.hall_mw[s] * m.halls[s, y],

@@ -26,7 +26,7 @@ from aidc.optimizer.solve import (
     raise_if_no_plan,
 )
 
-INTEGER_VARIABLES = ("units_bought", "site_open", "cooling_design")
+INTEGER_VARIABLES = ("units_bought", "site_open", "cooling_design", "halls")
 
 
 @with_parameter_methods
@@ -57,6 +57,7 @@ class Planner:
         if self.options.relax == "all":
             for name in ("site_open", "cooling_design"):
                 getattr(self.model, name).domain = pyo.UnitInterval
+            self.model.halls.domain = pyo.NonNegativeReals
         self.build_seconds = time.perf_counter() - started
         self._session: LiveModel | None = None
         self._values = {name: dict(p.base(self.data)) for name, p in WARM_PARAMETERS.items()}

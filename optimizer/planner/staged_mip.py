@@ -20,7 +20,7 @@ import pyomo.environ as pyo
 
 from aidc.optimizer.solve import LiveModel, Progress, SolveOptions, SolveOutcome, SolveStatus
 
-BINARIES = ("site_open", "cooling_design")
+BINARIES = ("site_open", "cooling_design", "halls")  # site-level integers: decided in stage 1
 
 
 def _has_plan(outcome: SolveOutcome) -> bool:

@@ -109,6 +109,7 @@ def plan_tables(m: pyo.ConcreteModel, data: PlanningData) -> dict[str, pd.DataFr
     existing["retired"] = (existing["existing"] - existing["kept"]).clip(lower=0.0).round(6)
     tables["existing_fleet"] = existing
 
+    tables.update(power_tables(m, data))
     ports = _clean(_frame(m.ports, ["site", "cooling", "interconnect", "year"], "ports", 1000.0), "ports", 1e-6)
     ports["medium"] = np.where(ports["interconnect"].isin(data.copper_links), "copper", "optical")
     tables["network"] = ports
@@ -149,6 +150,32 @@ def plan_tables(m: pyo.ConcreteModel, data: PlanningData) -> dict[str, pd.DataFr
     demand["unserved_mtok"] = demand["unserved_mtok_per_s"] * demand["slice"].map(hours) * 3600.0
     tables["demand"] = demand
     return tables
+
+
+def power_tables(m: pyo.ConcreteModel, data: PlanningData) -> dict[str, pd.DataFrame]:
+    """Leases, halls, new grid connections, PPA contracts, on-site generation and storage (MW)."""
+    leases = _frame(m.leased, ["site", "cooling", "year"], "leased_mw")
+    leases = _clean(leases.groupby(["site", "year"], as_index=False)["leased_mw"].sum(), "leased_mw")
+    storage = _clean(_frame(m.storage_mw, ["site", "technology", "year"], "power_mw"), "power_mw")
+    storage["energy_mwh"] = [
+        data.storage[s, t]["duration_h"] * p
+        for s, t, p in storage[["site", "technology", "power_mw"]].itertuples(index=False)
+    ]
+    generated = _frame(m.generated, ["site", "technology", "year", "slice"], "mw")
+    generated["mwh"] = generated["mw"] * generated["slice"].map(data.slice_hours)
+    generation = _clean(_frame(m.generation_mw, ["site", "technology", "year"], "capacity_mw"), "capacity_mw")
+    energy = generated.groupby(["site", "technology", "year"])["mwh"].sum()
+    generation["mwh"] = [
+        float(energy.get(key, 0.0)) for key in generation[["site", "technology", "year"]].itertuples(index=False)
+    ]
+    return {
+        "leases": leases,
+        "halls": _clean(_frame(m.halls, ["site", "year"], "halls"), "halls", 1e-6),
+        "grid_connections": _clean(_frame(m.grid_new, ["site", "year"], "new_mw"), "new_mw"),
+        "ppa_contracts": _clean(_frame(m.ppa_contract, ["site", "option"], "contract_mw"), "contract_mw"),
+        "storage": storage,
+        "generation": generation,
+    }
 
 
 def _ledger_values(m: pyo.ConcreteModel) -> dict[tuple, float]:
