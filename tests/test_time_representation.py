@@ -28,8 +28,9 @@ def shipped_hourly() -> dict[str, pd.DataFrame]:
 
 def test_reduction_keeps_annual_energy_the_peak_load_and_the_hottest_hour():
     """Tolerances: every load, price and capacity-factor series keeps its annual mean to 1e-9
-    (tsam rescales the typical days); temperatures are not rescaled; the peak of total load and the hottest hour of any site are
-    kept exactly (their days are appended as extreme periods); the weights sum to 365 days."""
+    (tsam rescales the typical days; temperatures are not rescaled); the peak of total load and
+    the hottest hour of any site are kept exactly (their days are appended as extreme periods);
+    the weights sum to 365 days."""
     hourly = shipped_hourly()
     reduced = reduce_year(hourly, 8, ["peak_load", "hottest"])
     weights = reduced.slices["hours"].to_numpy()
