@@ -3,6 +3,10 @@
 The base case (tests.factory.micro): demand 1 Mtok/s all year (8,760 h); an accelerator
 serves 1,000 tok/s, draws 1 kW at full load, costs $10,000 and lives 5 years at a 0% WACC
 (annuity $2,000/yr). So 1,000 accelerators (125 servers of 8) are needed: $2M a year.
+
+Every case runs twice: on HiGHS, and on SCIP (``SolveOptions(solver="scip")``), where ``solve``
+also solves the same scenario on HiGHS and requires the same optimum before the hand-derived
+checks run on SCIP's plan.
 """
 
 from __future__ import annotations
@@ -17,10 +21,26 @@ HOURS = 8760.0
 ACCEL_ANNUAL = 10_000.0 / 5  # $ per accelerator per year
 
 
+SOLVER = {"name": "highs"}  # the solver of the running case (set by the ``solver`` fixture)
+
+
+@pytest.fixture(autouse=True, params=["highs", "scip"])
+def solver(request):
+    """Run the case on each solver."""
+    SOLVER["name"] = request.param
+    yield request.param
+    SOLVER["name"] = "highs"
+
+
 def solve(spec, tmp_path, **options):
+    """Solve ``spec`` on the running case's solver; on SCIP, first require HiGHS's optimum."""
     options.setdefault("mip_gap", 1e-9)
     path = write_scenario(tmp_path, spec)
-    return Planner.from_file(path, SolveOptions(**options)).solve()
+    result = Planner.from_file(path, SolveOptions(**options, solver=SOLVER["name"])).solve()
+    if SOLVER["name"] != "highs":
+        highs = Planner.from_file(path, SolveOptions(**options)).solve()
+        assert result.summary["objective_usd"] == pytest.approx(highs.summary["objective_usd"], rel=1e-7, abs=1e-6)
+    return result
 
 
 def test_base_case_buys_whole_servers_for_demand(tmp_path):

@@ -1,4 +1,5 @@
-"""aidc reduced to capacitated facility location reproduces OR-Library's published optima."""
+"""aidc reduced to capacitated facility location reproduces OR-Library's published optima, on
+HiGHS and on SCIP (``SolveOptions(solver="scip")``): both solvers reach the same optimum."""
 
 from __future__ import annotations
 
@@ -10,10 +11,11 @@ from tests.orlib import PUBLISHED_OPTIMA, write_instance
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("solver", ["highs", "scip"])
 @pytest.mark.parametrize("name", sorted(PUBLISHED_OPTIMA))
-def test_published_optimum(name, tmp_path):
+def test_published_optimum(name, solver, tmp_path):
     path = write_instance(name, tmp_path)
-    planner = Planner.from_file(path, SolveOptions(mip_gap=1e-9, marginal_costs=False))
+    planner = Planner.from_file(path, SolveOptions(mip_gap=1e-9, marginal_costs=False, solver=solver))
     result = planner.solve()
     assert result.summary["mip_status"] == "optimal"
     assert result.summary["tokens_unserved"] == pytest.approx(0.0, abs=1e-3)
