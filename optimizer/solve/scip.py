@@ -108,7 +108,8 @@ class ScipSession(MatrixSession):
 
     def _run(self, options: SolveOptions, lp: bool, progress: Progress) -> tuple[SolveOutcome, np.ndarray | None]:
         problem, variables = self._problem(None, None, OBJECTIVE_SCALE)
-        problem.includeEventhdlr(_improvements(progress), "aidc-progress", "MIP progress for the progress reporter")
+        if self.integer.any():
+            problem.includeEventhdlr(_improvements(progress), "aidc-progress", "MIP progress for the reporter")
         if options.time_limit is not None:
             problem.setParam("limits/time", float(options.time_limit))
         problem.setParam("limits/gap", float(options.mip_gap))
@@ -174,7 +175,8 @@ def _improvements(progress: Progress):
 
         def eventexec(self, event):
             model = self.model
-            gap = model.getGap()
-            progress.mip(_model_units(model.getPrimalbound()), _model_units(model.getDualbound()), gap)
+            incumbent = _model_units(model.getSolObjVal(model.getBestSol()))
+            bound = _model_units(model.getDualbound())
+            progress.mip(incumbent, bound, relative_gap(incumbent, bound))
 
     return Improvements()
