@@ -7,12 +7,11 @@ from __future__ import annotations
 import pyomo.environ as pyo
 import pytest
 
-from aidc.optimizer.solve import SolveOptions
+from aidc.optimizer.solve import SOLVERS, SolveOptions, solver_class
 from aidc.optimizer.solve.highs import HighsSession
-from aidc.optimizer.solve.scip import ScipSession
 
 LP = SolveOptions(mip_gap=1e-9)
-SESSIONS = pytest.mark.parametrize("Session", [HighsSession, ScipSession], ids=["highs", "scip"])
+SESSIONS = pytest.mark.parametrize("Session", [solver_class(name) for name in sorted(SOLVERS)], ids=sorted(SOLVERS))
 
 
 def _line() -> pyo.ConcreteModel:

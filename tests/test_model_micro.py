@@ -4,9 +4,9 @@ The base case (tests.factory.micro): demand 1 Mtok/s all year (8,760 h); an acce
 serves 1,000 tok/s, draws 1 kW at full load, costs $10,000 and lives 5 years at a 0% WACC
 (annuity $2,000/yr). So 1,000 accelerators (125 servers of 8) are needed: $2M a year.
 
-Every case runs twice: on HiGHS, and on SCIP (``SolveOptions(solver="scip")``), where ``solve``
-also solves the same scenario on HiGHS and requires the same optimum before the hand-derived
-checks run on SCIP's plan.
+Every case runs on each solver of ``SOLVERS``: on HiGHS, and e.g. on SCIP
+(``SolveOptions(solver="scip")``), where ``solve`` also solves the same scenario on HiGHS and
+requires the same optimum before the hand-derived checks run on SCIP's plan.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from __future__ import annotations
 import pytest
 
 from aidc.optimizer.planner.planner import Planner
-from aidc.optimizer.solve import SolveOptions
+from aidc.optimizer.solve import SOLVERS, SolveOptions
 from tests.factory import SRC, micro, site_row, supply_row, write_scenario
 
 HOURS = 8760.0
@@ -24,9 +24,9 @@ ACCEL_ANNUAL = 10_000.0 / 5  # $ per accelerator per year
 SOLVER = {"name": "highs"}  # the solver of the running case (set by the ``solver`` fixture)
 
 
-@pytest.fixture(autouse=True, params=["highs", "scip"])
+@pytest.fixture(autouse=True, params=sorted(SOLVERS))
 def solver(request):
-    """Run the case on each solver."""
+    """Run the case on each registered solver."""
     SOLVER["name"] = request.param
     yield request.param
     SOLVER["name"] = "highs"

@@ -1,17 +1,17 @@
 """aidc reduced to capacitated facility location reproduces OR-Library's published optima, on
-HiGHS and on SCIP (``SolveOptions(solver="scip")``): both solvers reach the same optimum."""
+each registered solver (HiGHS, SCIP through ``SolveOptions(solver="scip")``): all reach the same optimum."""
 
 from __future__ import annotations
 
 import pytest
 
 from aidc.optimizer.planner.planner import Planner
-from aidc.optimizer.solve import SolveOptions
+from aidc.optimizer.solve import SOLVERS, SolveOptions
 from tests.orlib import PUBLISHED_OPTIMA, write_instance
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("solver", ["highs", "scip"])
+@pytest.mark.parametrize("solver", sorted(SOLVERS))
 @pytest.mark.parametrize("name", sorted(PUBLISHED_OPTIMA))
 def test_published_optimum(name, solver, tmp_path):
     path = write_instance(name, tmp_path)

@@ -11,6 +11,8 @@ import sys
 
 import pytest
 
+from aidc.optimizer.results.summary_text import SOLVER_NAMES
+from aidc.optimizer.solve import SOLVERS
 from aidc.optimizer.solve.progress import StderrProgress
 from tests.factory import rich, write_scenario
 
@@ -29,7 +31,7 @@ def scenario(tmp_path_factory):
     return str(write_scenario(tmp_path_factory.mktemp("rich"), rich()))
 
 
-@pytest.mark.parametrize("solver", ["highs", "scip"])
+@pytest.mark.parametrize("solver", sorted(SOLVERS))
 def test_stages_and_mip_progress_on_stderr(scenario, solver):
     done = aidc("solve", scenario, "--solver", solver)
     assert done.returncode == 0, done.stderr
@@ -48,6 +50,8 @@ def test_stages_and_mip_progress_on_stderr(scenario, solver):
     assert any("stage 1/3" in line for line in mip) and any("stage 2/3" in line for line in mip), done.stderr
     assert not any("marginal costs" in line for line in mip)  # an LP has no incumbent to report
     assert done.stdout.startswith("aidc plan: micro")  # stdout holds only the plan
+    time_line = next(line for line in done.stdout.splitlines() if line.strip().startswith("time:"))
+    assert f" {SOLVER_NAMES.get(solver, solver)} " in time_line
 
 
 def test_quiet_silences_progress_and_json_stays_valid(scenario):
