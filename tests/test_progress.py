@@ -80,6 +80,7 @@ def test_an_improvement_held_back_by_the_rate_limit_is_shown_when_the_stage_ends
     progress.mip(12.0, 10.0, 1 / 6)  # the first line is printed
     progress.mip(11.0, 10.5, 0.5 / 11)  # held back (within the interval)
     progress.mip(11.0, 10.5, 0.5 / 11)  # no change: nothing
+    progress.mip(11.0, float("inf"), None)  # the bound lost at the end of a solve: still 10.5, no change
     progress.stage("next")
     lines = stream.getvalue().splitlines()
     assert [line.split("] ", 1)[1] for line in lines] == [

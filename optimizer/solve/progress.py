@@ -12,6 +12,8 @@ import threading
 import time
 from typing import Protocol, TextIO
 
+from aidc.optimizer.solve.outcome import relative_gap
+
 
 class Progress(Protocol):
     """Receives what a solve is doing."""
@@ -92,6 +94,11 @@ class StderrProgress:
 
     def mip(self, incumbent: float | None, bound: float | None, gap: float | None) -> None:
         incumbent, bound, gap = _finite(incumbent), _finite(bound), _finite(gap)
+        if (incumbent is None or bound is None) and self._last != (None, None):
+            # a report that lost what an earlier one of this stage knew keeps it (both only improve)
+            incumbent = self._last[0] if incumbent is None else incumbent
+            bound = self._last[1] if bound is None else bound
+            gap = relative_gap(incumbent, bound)
         if (incumbent, bound) == (None, None) or (incumbent, bound) == self._last:
             return
         self._last = (incumbent, bound)
