@@ -15,7 +15,7 @@ import pytest
 
 from aidc.optimizer.planner.planner import Planner
 from aidc.optimizer.solve import SOLVERS, SolveOptions
-from tests.factory import SRC, micro, site_row, supply_row, write_scenario
+from tests.factory import SRC, cooling_row, micro, port_row, site_row, supply_row, write_scenario
 
 HOURS = 8760.0
 ACCEL_ANNUAL = 10_000.0 / 5  # $ per accelerator per year
@@ -95,19 +95,7 @@ def test_cheaper_power_site_wins_until_its_grid_limit_binds(tmp_path):
 def _two_coolings(liquid_capex_per_kw: float, liquid_pue: float, liquid_rack_kw: float) -> dict:
     spec = micro()
     spec["cooling"][0].update(pue_temperate=1.5 if liquid_pue < 1.5 else 1.0, max_kw_per_rack=16.0)
-    spec["cooling"].append(
-        dict(
-            cooling="liquid",
-            kind="liquid",
-            max_kw_per_rack=liquid_rack_kw,
-            capex_usd_per_kw_it=liquid_capex_per_kw,
-            lifetime_years=10,
-            pue_cold=liquid_pue,
-            pue_temperate=liquid_pue,
-            pue_hot=liquid_pue,
-            **SRC,
-        )
-    )
+    spec["cooling"].append(cooling_row("liquid", "liquid", liquid_rack_kw, liquid_capex_per_kw, liquid_pue))
     return spec
 
 
@@ -126,28 +114,7 @@ def test_liquid_cooling_chosen_exactly_when_its_pue_saving_pays(tmp_path, capex,
 
 def _with_ports(spec: dict) -> dict:
     spec["accelerators"][0].update(scaleout_ports_per_accel=4.0, network_group_accels=32)
-    spec["interconnect"] = [
-        dict(
-            interconnect="dac",
-            medium="copper",
-            cost_usd_per_port=100.0,
-            power_w_per_port=0.0,
-            reach_m=3,
-            lifetime_years=5,
-            first_year=2020,
-            **SRC,
-        ),
-        dict(
-            interconnect="optic",
-            medium="optical",
-            cost_usd_per_port=1000.0,
-            power_w_per_port=0.0,
-            reach_m=500,
-            lifetime_years=5,
-            first_year=2020,
-            **SRC,
-        ),
-    ]
+    spec["interconnect"] = [port_row("dac", "copper", 100.0), port_row("optic", "optical", 1000.0)]
     return spec
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from aidc.optimizer.planner.planner import Planner
-from tests.factory import SRC, micro, site_row, supply_row, write_scenario
+from tests.factory import SRC, cooling_row, micro, port_row, site_row, supply_row, write_scenario
 
 GOLDEN_DIR = Path(__file__).resolve().parent
 Spec = dict[str, Any]
@@ -67,37 +67,12 @@ def _years(spec: Spec, *years: int) -> Spec:
 
 def _ports(spec: Spec, copper_w: float = 0.0, optical_w: float = 0.0) -> Spec:
     spec["accelerators"][0].update(scaleout_ports_per_accel=4.0, network_group_accels=64)
-    common = dict(lifetime_years=5, first_year=2020, **SRC)
-    spec["interconnect"] = [
-        dict(
-            interconnect="dac", medium="copper", cost_usd_per_port=100.0, power_w_per_port=copper_w, reach_m=3, **common
-        ),
-        dict(
-            interconnect="optic",
-            medium="optical",
-            cost_usd_per_port=1000.0,
-            power_w_per_port=optical_w,
-            reach_m=500,
-            **common,
-        ),
-    ]
+    spec["interconnect"] = [port_row("dac", "copper", 100.0, copper_w), port_row("optic", "optical", 1000.0, optical_w)]
     return spec
 
 
 def _liquid(spec: Spec) -> Spec:
-    spec["cooling"].append(
-        dict(
-            cooling="liquid",
-            kind="liquid",
-            max_kw_per_rack=80.0,
-            capex_usd_per_kw_it=2000.0,
-            lifetime_years=10,
-            pue_cold=1.1,
-            pue_temperate=1.1,
-            pue_hot=1.1,
-            **SRC,
-        )
-    )
+    spec["cooling"].append(cooling_row("liquid", "liquid", 80.0, 2000.0, 1.1))
     return spec
 
 
