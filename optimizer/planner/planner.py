@@ -113,6 +113,7 @@ class Planner:
             duals=self._demand_duals() if duals_available else {},
             build_seconds=self.prepare_seconds + self.build_seconds,
         )
+        result.summary["solver"] = options.solver
         result.timings.update(prepare_seconds=self.prepare_seconds, build_seconds=self.build_seconds)
         result.timings["extract_seconds"] = time.perf_counter() - started
         return result

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+SOLVER_NAMES = {"highs": "HiGHS", "scip": "SCIP"}  # how the time line names the solver
+
 
 def _money(usd: float | None) -> str:
     if usd is None:
@@ -71,6 +73,6 @@ def render_summary(summary: dict[str, Any]) -> str:
             lines.append(f"    ... and {len(shortfalls) - 12} more (see summary.json)")
     lines.append(
         f"  time: build {summary['build_seconds']:.2f}s, hand-over {summary['handover_seconds']:.2f}s,"
-        f" HiGHS {summary['solve_seconds']:.2f}s"
+        f" {SOLVER_NAMES.get(summary.get('solver', 'highs'), summary.get('solver'))} {summary['solve_seconds']:.2f}s"
     )
     return "\n".join(lines)

@@ -175,12 +175,11 @@ class HighsSession(MatrixSession):
     def _set_start(self, columns: np.ndarray, values: np.ndarray) -> None:
         self.highs.setSolution(len(columns), columns, values)
 
-    def _write(self, path: Path, names: bool) -> None:
-        if names:
-            for j, name in enumerate(self.column_names()):
-                self.highs.passColName(j, name)
-            for i, name in enumerate(self.row_names()):
-                self.highs.passRowName(i, name)
+    def _write(self, path: Path, columns: list[str] | None, rows: list[str] | None) -> None:
+        for j, name in enumerate(columns or ()):
+            self.highs.passColName(j, name)
+        for i, name in enumerate(rows or ()):
+            self.highs.passRowName(i, name)
         with capture_output(capture_fd=True):
             status = self.highs.writeModel(str(path))
         if status == highspy.HighsStatus.kError:
