@@ -12,6 +12,7 @@ import pytest
 from aidc.optimizer.planner import Planner
 from aidc.optimizer.solve import SolveOptions
 from tests.factory import SRC, micro, supply_row, write_scenario
+from tests.fidelity_specs import brownfield, memory_spec, two_years
 
 ACCEL_ANNUAL = 2_000.0  # $ per accelerator per year
 HOURS = 8760.0
@@ -20,17 +21,6 @@ HOURS = 8760.0
 def solve(spec, tmp_path, **options):
     options.setdefault("mip_gap", 1e-9)
     return Planner.from_file(write_scenario(tmp_path, spec), SolveOptions(**options)).solve()
-
-
-def two_years(demand_2027: float) -> dict:
-    """The base case over 2026-2027 with demand 1 Mtok/s, then ``demand_2027`` Mtok/s."""
-    spec = micro()
-    spec["config"]["years"] = [2026, 2027]
-    spec["demand"] = [
-        dict(region="r", workload="chat", year=y, tokens_per_day_billion=86.4 * v, **SRC)
-        for y, v in ((2026, 1.0), (2027, demand_2027))
-    ]
-    return spec
 
 
 def bought_by_year(result) -> dict[int, float]:
@@ -77,19 +67,6 @@ def test_prefill_and_cache_add_busy_time_per_output_token(tmp_path):
     assert result.summary["objective_usd"] == pytest.approx(1500 * ACCEL_ANNUAL)
 
 
-def memory_spec(replica_gb: float, gpu_group: int | None) -> dict:
-    """gpu (80 GB, 8 per server, $10k) and big (141 GB, $15k); one replica needs ``replica_gb``."""
-    spec = micro()
-    spec["workloads"][0]["memory_gb_per_replica"] = replica_gb
-    spec["accelerators"][0]["scaleup_group_accels"] = gpu_group
-    spec["accelerators"].append(
-        dict(spec["accelerators"][0], accelerator="big", memory_gb=141, price_usd_per_accel=15000.0)
-    )
-    spec["accelerators"][1]["scaleup_group_accels"] = None
-    spec["throughput"].append(dict(accelerator="big", workload="chat", tokens_per_s_per_accel=1000.0, **SRC))
-    return spec
-
-
 def test_memory_fit_excludes_an_accelerator_whose_scaleup_group_is_too_small(tmp_path):
     """A 700 GB replica needs ceil(700/80) = 9 gpus (> its 8-GPU server) but ceil(700/141) = 5
     bigs: only big may serve, 1,000 x $3,000 a year; with a 16-GPU scale-up group gpu fits
@@ -98,17 +75,6 @@ def test_memory_fit_excludes_an_accelerator_whose_scaleup_group_is_too_small(tmp
     mix = solve(memory_spec(700.0, 16), tmp_path / "b")
     assert mix.summary["objective_usd"] == pytest.approx(2e6)
     assert mix.summary["throughput_weighted_mix"] == {"gpu": pytest.approx(1.0)}
-
-
-def brownfield(fom: float) -> dict:
-    """An existing 1 MW air-cooled site (facility $10,000/kW, 20 years: $500/kW-yr sunk) with
-    1,000 gpus bought in 2025 whose fixed O&M is ``fom`` x $10,000 a year."""
-    spec = micro()
-    spec["sites"][0]["facility_capex_usd_per_kw_it"] = 10_000.0
-    spec["accelerators"][0]["fom_fraction_per_year"] = fom
-    spec["existing_sites"] = [dict(site="a", cooling="air", it_capacity_mw=1.0, **SRC)]
-    spec["existing_fleet"] = [dict(site="a", accelerator="gpu", cooling="air", vintage=2025, count_accels=1000, **SRC)]
-    return spec
 
 
 def test_brownfield_fleet_is_kept_when_its_running_cost_is_below_a_new_one(tmp_path):

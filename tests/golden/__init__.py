@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from aidc.optimizer.planner.planner import Planner
+from tests import fidelity_specs as fidelity
 from tests.factory import SRC, cooling_row, micro, port_row, site_row, supply_row, write_scenario
 
 GOLDEN_DIR = Path(__file__).resolve().parent
@@ -209,6 +210,19 @@ SCENARIOS: dict[str, Callable[[], Spec]] = {
         interconnect,
         capex_budget,
     )
+} | {
+    # the fidelity rules (issues 11 and 12): their hand-derived test cases
+    "serving_by_year": lambda: fidelity.two_years(2.0),
+    "memory_fit": lambda: fidelity.memory_spec(700.0, None),
+    "brownfield": lambda: fidelity.brownfield(0.05),
+    "design_day": lambda: fidelity.design_day_spec(True),
+    "build_lag_and_lease": lambda: fidelity.lag_spec(True),
+    "halls": fidelity.halls_spec,
+    "take_or_pay": lambda: fidelity.take_or_pay_spec(20.0),
+    "storage": fidelity.storage_spec,
+    "pue_cap": lambda: fidelity.pue_cap_spec(1.2),
+    "water_cap": lambda: fidelity.water_spec(10_000.0),
+    "sovereignty": lambda: fidelity.sovereignty_spec(True),
 }
 """Constraint family (the README's "What it models" table) -> its micro scenario."""
 
