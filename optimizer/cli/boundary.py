@@ -34,6 +34,7 @@ from aidc.optimizer.errors import (
     bounded,
 )
 from aidc.optimizer.inputs.loading import pydantic_issues
+from aidc.optimizer.solve.highs import abandoned_solves
 
 _WRITE_ERRNOS = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EIO)
 
@@ -78,6 +79,11 @@ def _interrupted_code() -> int:
 
 def fail(message: str, code: int) -> None:
     click.echo(bounded(message), err=True)
+    if abandoned_solves():  # a solver thread still runs: end now, without interpreter shutdown
+        with suppress(OSError, ValueError):
+            sys.stdout.flush()
+            sys.stderr.flush()
+        os._exit(code)
     sys.exit(code)
 
 
