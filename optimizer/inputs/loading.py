@@ -119,22 +119,29 @@ def pydantic_issues(exc: ValidationError, file: str, location: str = "") -> list
 
 
 def resolve_catalog_path(
-    scenario_path: Path, relative: str, allow_outside: bool
+    scenario_path: Path, relative: str, allow_outside: bool, name: str = ""
 ) -> tuple[Path | None, InputIssue | None]:
-    """The catalog file a scenario names; confined to the scenario's root unless allowed."""
-    path = (scenario_path.parent / relative).resolve()
-    root = scenario_root(scenario_path)
-    if not allow_outside and not path.is_relative_to(root):
-        return None, InputIssue(
-            str(scenario_path),
-            "catalogs",
-            relative,
-            f"path leaves the scenario's folder {root} (pass --allow-outside-paths to permit)",
-        )
-    if not path.is_file():
-        return None, InputIssue(str(scenario_path), "catalogs", relative, f"file {path} does not exist")
-    if path.suffix.lower() != ".csv":
-        return None, InputIssue(str(scenario_path), "catalogs", relative, "expected a .csv file")
+    """The catalog file a scenario names (as catalog ``name``); confined to the scenario's root
+    unless allowed."""
+
+    def issue(message: str) -> tuple[None, InputIssue]:
+        if name:
+            return None, InputIssue(str(scenario_path), "catalogs", name, f"{plain(relative)}: {message}")
+        return None, InputIssue(str(scenario_path), "catalogs", relative, message)
+
+    if "\x00" in relative or not relative.strip():
+        return issue("expected a file name")
+    try:
+        path = (scenario_path.parent / relative).resolve()
+        root = scenario_root(scenario_path)
+        if not allow_outside and not path.is_relative_to(root):
+            return issue(f"path leaves the scenario's folder {root} (pass --allow-outside-paths to permit)")
+        if path.suffix.lower() != ".csv":
+            return issue("expected a .csv file")
+        if not path.is_file():
+            return issue(f"file {path} does not exist" if not path.exists() else f"{path} is not a file")
+    except (OSError, RuntimeError) as error:  # a name too long, a loop of links
+        return issue(f"cannot be used as a file name ({getattr(error, 'strerror', None) or error})")
     return path, None
 
 
@@ -216,9 +223,9 @@ def _duplicate_issues(frame: pd.DataFrame, name: str, file: str, lines: Lines | 
             file,
             row_place(lines, name, index),
             ",".join(keys),
-            f"duplicate id ({', '.join(plain(value) for value in frame.loc[index, keys])}); each must appear once",
+            f"duplicate id ({', '.join(plain(value) for value in values)}); each must appear once",
         )
-        for index in frame.index[duplicated]
+        for index, *values in frame.loc[duplicated, keys].itertuples(index=True, name=None)
     ]
 
 
@@ -394,7 +401,7 @@ def load_scenario(path: str | Path, *, allow_outside_paths: bool = False) -> Sce
     sources: dict[str, Path] = {}
     lines: Lines = {}
     for name, relative in catalogs.items():
-        catalog_path, issue = resolve_catalog_path(scenario_path, relative, allow_outside_paths)
+        catalog_path, issue = resolve_catalog_path(scenario_path, relative, allow_outside_paths, name)
         if issue:
             issues.append(issue)
             continue

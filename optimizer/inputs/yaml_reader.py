@@ -53,18 +53,20 @@ class BoundedLoader(yaml.SafeLoader):
 
     def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict:
         if isinstance(node, MappingNode):
-            seen: dict[str, int] = {}
+            seen: dict[object, int] = {}
             for key_node, _ in node.value:
                 if key_node.tag == _MERGE or not isinstance(key_node, yaml.ScalarNode):
                     continue
-                key = str(self.construct_object(key_node))
-                if key in seen:
+                value = self.construct_object(key_node)
+                key = str(value)
+                first = seen.get(key) or seen.get(("value", value))  # 2026 and '2026', 1 and true
+                if first:
                     raise YamlLimit(
-                        f"key {key[:80]!r} appears twice in one mapping (first on line {seen[key]}); "
+                        f"key {key[:80]!r} appears twice in one mapping (first on line {first}); "
                         "each key may appear once",
                         key_node,
                     )
-                seen[key] = key_node.start_mark.line + 1
+                seen[key] = seen[("value", value)] = key_node.start_mark.line + 1
         return super().construct_mapping(node, deep=deep)
 
 

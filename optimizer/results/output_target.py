@@ -199,25 +199,37 @@ def claimed_folder(
 @contextmanager
 def claimed_live_folder(target: str | Path, kind: str, *, protect: Iterable[Path] = ()) -> Iterator[Path]:
     """Claim ``target`` for a folder written in place over a long run (a sweep: each case is
-    written atomically as it finishes); locked for the whole run, marked when created."""
+    written atomically as it finishes); locked for the whole run, marked when created. If the
+    claim fails, the folders it created are removed again."""
     target = check_target(Path(target), kind, protect=protect)
     try:
-        _make_parents(target)
-        target.mkdir(exist_ok=True)
+        created = _make_parents(target)
     except OSError as error:
         raise OutputError(f"{target}: cannot create it ({error.strerror})", EXIT_INVALID_INPUT) from None
     lock = TargetLock(target)
+    claimed = False
     try:
         lock.acquire(target)
         check_target(target, kind, protect=protect)
         try:
-            write_marker(target, kind)
+            if not target.exists():
+                target.mkdir()
+                created.append(target)
+            if folder_kind(target) != kind:
+                write_marker(target, kind)
         except OSError as error:
             raise OutputError(f"{target}: cannot write in it ({error.strerror})", EXIT_INVALID_INPUT) from None
+        claimed = True
         WRITTEN.append(target)
         yield target
     finally:
         lock.release()
+        if not claimed:
+            if target in created:
+                (target / MARKER).unlink(missing_ok=True)
+            for path in reversed(created):
+                with suppress(OSError):
+                    path.rmdir()
 
 
 def check_file_target(

@@ -17,7 +17,7 @@ import pandas as pd
 
 from aidc.optimizer.errors import InputError, InputIssue
 from aidc.optimizer.results.atomic import to_json
-from aidc.optimizer.results.output_target import claimed_folder
+from aidc.optimizer.results.output_target import claimed_folder, write_failure
 
 SUMMARY_FILE = "summary.json"
 SUMMARY_KEYS: dict[str, type | tuple[type, ...]] = {
@@ -73,15 +73,21 @@ def write_run(
 ) -> Path:
     """Write a run folder at ``out_dir`` atomically (claimed, staged, swapped into place)."""
     with claimed_folder(out_dir, "run", protect=protect) as staging:
-        write_tables(staging, summary, tables, fmt)
+        try:
+            write_tables(staging, summary, tables, fmt)
+        except OSError as error:
+            raise write_failure(Path(out_dir), error) from None
     return Path(out_dir).resolve()
 
 
 def write_files(out_dir: str | Path, kind: str, files: Mapping[str, bytes], *, protect: Iterable[Path] = ()) -> Path:
     """Write ``files`` (name -> bytes) as a ``kind`` folder at ``out_dir`` atomically."""
     with claimed_folder(out_dir, kind, protect=protect) as staging:
-        for name, content in files.items():
-            (staging / name).write_bytes(content)
+        try:
+            for name, content in files.items():
+                (staging / name).write_bytes(content)
+        except OSError as error:
+            raise write_failure(Path(out_dir), error) from None
     return Path(out_dir).resolve()
 
 

@@ -10,6 +10,7 @@ models): a second interruption stops waiting and leaves it running on its thread
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 
 import highspy
@@ -27,6 +28,18 @@ _INFEASIBLE = (_MODEL_STATUS.kInfeasible, _MODEL_STATUS.kUnboundedOrInfeasible)
 _FEASIBLE = 2  # HiGHS primal_solution_status: 0 none, 1 infeasible, 2 feasible
 _CALLBACK = highspy.cb.HighsCallbackType
 _ABANDONED: list[highspy.Highs] = []  # solves left running after a second interruption
+
+
+_LAST_LINE = {".mps": b"ENDATA", ".lp": b"end"}
+
+
+def _complete(path: Path) -> bool:
+    """True if a model file HiGHS wrote ends with its format's last line."""
+    with open(path, "rb") as stream:
+        stream.seek(0, 2)
+        stream.seek(max(0, stream.tell() - 64))
+        tail = stream.read().rstrip()
+    return tail.endswith(_LAST_LINE.get(path.suffix.lower(), b""))
 
 
 def abandoned_solves() -> bool:
@@ -199,3 +212,5 @@ class HighsSession(MatrixSession):
             status = self.highs.writeModel(str(path))
         if status == highspy.HighsStatus.kError:
             raise OSError(f"HiGHS could not write {path}")
+        if not _complete(path):  # HiGHS does not report failed writes (a full disk): check the end
+            raise OSError(errno.EIO, "the file was cut short (disk full?)", str(path))

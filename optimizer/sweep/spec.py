@@ -148,8 +148,12 @@ def load_spec(path: str | Path) -> SweepSpec:
         raise InputError(pydantic_issues(exc, file)) from None
     spec = spec.model_copy(update={"path": path.resolve()})
     issues = _reference_issues(spec, file)
-    if not spec.base_path().is_file():
-        issues.append(InputIssue(file, "base", "base", f"scenario file {spec.base_path()} does not exist"))
+    try:
+        found = "\x00" not in spec.base and spec.base_path().is_file()
+    except (OSError, RuntimeError):
+        found = False
+    if not found:
+        issues.append(InputIssue(file, "base", "base", f"scenario file {plain(spec.base)} does not exist"))
     issues += _count_issues(spec, file)
     if issues:
         raise InputError(issues)

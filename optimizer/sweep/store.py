@@ -165,7 +165,10 @@ def read_records(out: Path, case_ids: Iterable[str] | None = None) -> list[dict[
 
 
 def _cell(value: Any) -> Any:
-    """A Parquet-friendly cell: scalars as they are, anything else as JSON text."""
+    """A Parquet-friendly cell: scalars as they are (integers beyond 64 bits as text), anything
+    else as JSON text."""
+    if isinstance(value, int) and not isinstance(value, bool) and not -(2**63) <= value < 2**63:
+        return str(value)
     if value is None or isinstance(value, bool | int | float | str):
         return value
     return json.dumps(value, sort_keys=True)
@@ -216,7 +219,13 @@ def gather(out: Path, case_ids: Iterable[str] | None = None, parameters: Iterabl
     handle, temporary = tempfile.mkstemp(prefix=f".{RESULTS}.", dir=out)
     os.close(handle)
     try:
-        frame.to_parquet(temporary, index=False)
+        try:
+            frame.to_parquet(temporary, index=False)
+        except (ValueError, TypeError, OverflowError):  # a column Parquet cannot type: store it as text
+            for column in frame.columns:
+                if pd.api.types.is_object_dtype(frame[column]):
+                    frame[column] = frame[column].map(lambda v: v if v is None or v != v else _text(v))
+            frame.to_parquet(temporary, index=False)
         os.replace(temporary, out / RESULTS)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

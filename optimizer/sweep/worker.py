@@ -26,7 +26,7 @@ from pydantic import ValidationError
 
 from aidc.models.inputs import ScenarioInputs
 from aidc.models.schema import Override
-from aidc.optimizer.errors import InputError, bounded
+from aidc.optimizer.errors import InputError, InputIssue, bounded
 from aidc.optimizer.inputs.loading import load_scenario, pydantic_issues
 from aidc.optimizer.planner.planner import Planner
 from aidc.optimizer.results.extract import PlanResult
@@ -105,7 +105,13 @@ def base_inputs(base_path: str, base_changes: dict[str, Any]) -> ScenarioInputs:
     cached = _CACHE.bases.get(key)
     if cached is None or _stamp(cached) != _CACHE.stamps[key]:
         changes = dict(base_changes)
-        overrides = [Override.model_validate(item) for item in changes.pop("overrides", [])]
+        try:
+            overrides = [Override.model_validate(item) for item in changes.pop("overrides", None) or []]
+        except (ValidationError, TypeError) as error:
+            file = f"{base_path} (base_changes.overrides)"
+            if isinstance(error, ValidationError):
+                raise InputError(pydantic_issues(error, file)) from None
+            raise InputError([InputIssue(file, "", "overrides", "expected a list of overrides")]) from None
         inputs = load_scenario(Path(base_path))
         _CACHE.bases[key] = derive_inputs(inputs, changes, overrides, f"{base_path} (base_changes)")
         _CACHE.stamps[key] = _stamp(_CACHE.bases[key])
