@@ -18,6 +18,7 @@ from pathlib import Path
 
 import yaml
 
+from aidc.optimizer.inputs.yaml_reader import MAX_YAML_BYTES, MAX_YAML_NODES
 from tests.adversarial.runner import HELD, Attack
 
 SCENARIO = "micro/scenario.yaml"
@@ -327,7 +328,7 @@ def yaml_attacks() -> list[Attack]:
 
     for levels, width in [(2, 10), (3, 10), (5, 10), (6, 10), (7, 10), (9, 9), (12, 5), (20, 2), (40, 2), (3, 1000)]:
         text = bomb(levels, width)
-        big = width**levels > 1_000_000
+        big = width**levels > MAX_YAML_NODES
         expect = ("aliases are expanded",) if big else ()
         add(f"bomb-{levels}x{width}-unknown-key", with_scenario_text(lambda t, b=text: t + b), expect=expect)
         add(
@@ -384,13 +385,15 @@ def yaml_attacks() -> list[Attack]:
         add(f"long-unknown-key-{size}", with_scenario_text(lambda t, s=size: t + "k" * s + ": 1\n"))
     add(
         "many-unknown-keys",
-        with_scenario_text(lambda t: t + "".join(f"key{i}: {i}\n" for i in range(50_000))),
+        with_scenario_text(lambda t: t + "".join(f"key{i}: {i}\n" for i in range(20_000))),
         expect=("more",),
     )
+    add("over-size-cap", with_scenario_text(lambda t: t + "x: " + "x" * (MAX_YAML_BYTES + 9) + "\n"), expect=("bytes",))
     add(
-        "over-size-cap", with_scenario_text(lambda t: t + "description: " + "x" * (9 * 2**20) + "\n"), expect=("bytes",)
+        "many-values",
+        with_scenario_text(lambda t: t + "x: [" + "1," * (MAX_YAML_NODES + 9) + "1]\n"),
+        expect=("values",),
     )
-    add("many-values", with_scenario_text(lambda t: t + "x: [" + "1," * 1_100_000 + "1]\n"), expect=("values",))
     for name, text in {
         "top-list": "- a\n- b\n",
         "top-scalar": "just text\n",
