@@ -153,8 +153,11 @@ class FiniteFloat(click.ParamType):
 
 
 def core_limit() -> int:
-    """The most threads or workers worth starting on this machine."""
-    return max(1, os.cpu_count() or 1)
+    """The most threads or workers worth starting: the cores this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
 
 
 TimeLimit = FiniteFloat(low=0.1)

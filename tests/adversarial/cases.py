@@ -589,7 +589,7 @@ def option_attacks() -> list[Attack]:
     refused = {
         "--time-limit": ["nan", "NaN", "inf", "-inf", "-1", "0", "0.05", "1e309", "abc", "", " ", "1e", "0x10"],
         "--mip-gap": ["nan", "-0.01", "1.01", "inf", "abc", "", "1e400"],
-        "--threads": ["0", "-1", str((os.cpu_count() or 1) + 1), "1000000", "1" + "0" * 100, "abc", "1.5", ""],
+        "--threads": ["0", "-1", str(len(os.sched_getaffinity(0)) + 1), "1000000", "1" + "0" * 100, "abc", "1.5", ""],
         "--format": ["xml", "", "CSV "],
         "--solver": ["cplex", "", "highs; rm -rf /"],
     }
