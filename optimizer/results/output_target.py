@@ -38,8 +38,11 @@ interruption."""
 
 def folder_kind(folder: Path) -> str | None:
     """The kind an aidc marker gives ``folder``, or None if it has no (valid) marker."""
-    try:
-        data = json.loads((folder / MARKER).read_text(encoding="utf-8"))
+    marker = folder / MARKER
+    try:  # a regular, small file only: a FIFO or a device would block or never end
+        if not marker.is_file() or marker.stat().st_size > 4096:
+            return None
+        data = json.loads(marker.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     kind = data.get("kind") if isinstance(data, dict) else None

@@ -98,7 +98,7 @@ def read_run(run_dir: Path, names: Iterable[str] | None = None) -> tuple[dict[st
     wanted = None if names is None else set(names)
     tables = {}
     for path in sorted(run_dir.iterdir()):
-        if wanted is not None and path.stem not in wanted:
+        if (wanted is not None and path.stem not in wanted) or not path.is_file():
             continue
         if path.suffix == ".csv":
             tables[path.stem] = pd.read_csv(path)

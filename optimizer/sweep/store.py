@@ -45,6 +45,8 @@ def open_store(out: Path, manifest: dict[str, Any], resume: bool) -> None:
         previous = _read_manifest(path)
         changed = sorted(key for key in current if key != "name" and previous.get(key) != current[key])
         if changed:
+            files = _changed_files(previous.get("input_sha256"), current["input_sha256"])
+            detail = f" (changed since: {', '.join(files[:5])})" if files else ""
             raise InputError(
                 [
                     InputIssue(
@@ -52,7 +54,7 @@ def open_store(out: Path, manifest: dict[str, Any], resume: bool) -> None:
                         "",
                         ",".join(changed),
                         "this folder holds a sweep with a different base, changes, solve options or input "
-                        "files; resume with the same ones or use another --out",
+                        f"files{detail}; resume with the same ones or use another --out",
                     )
                 ]
             )
@@ -65,11 +67,18 @@ def open_store(out: Path, manifest: dict[str, Any], resume: bool) -> None:
     write_text_atomic(path, to_json(manifest))
 
 
+def _changed_files(previous: Any, current: dict[str, str]) -> list[str]:
+    """Names of the input files whose contents differ from the earlier sweep's (or are new)."""
+    previous = previous if isinstance(previous, dict) else {}
+    return [Path(name).name for name, digest in current.items() if previous.get(name) != digest]
+
+
 def _read_manifest(path: Path) -> dict[str, Any]:
     """The manifest of an earlier sweep in the folder; InputError if it is missing or unreadable."""
     try:
-        previous = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        regular = path.is_file() and path.stat().st_size <= MAX_CASE_BYTES
+        previous = json.loads(path.read_text(encoding="utf-8")) if regular else None
+    except (OSError, ValueError, RecursionError):
         previous = None
     if not isinstance(previous, dict):
         raise InputError(
@@ -115,7 +124,7 @@ def read_case(path: Path) -> dict[str, Any] | None:
     """A case file's record, or None if it is unreadable, not a finished case or not shaped like
     one (a corrupt file is not a result: the case runs again on --resume)."""
     try:
-        if path.stat().st_size > MAX_CASE_BYTES:
+        if not path.is_file() or path.stat().st_size > MAX_CASE_BYTES:  # not a FIFO, device or folder
             return None
         record = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError, RecursionError):
@@ -149,7 +158,8 @@ def finished_ids(out: Path) -> set[str]:
     if not folder.is_dir():
         return set()
     for leftover in folder.glob(".*"):
-        leftover.unlink(missing_ok=True)
+        if leftover.is_file() or leftover.is_symlink():
+            leftover.unlink(missing_ok=True)
     return {path.stem for path in folder.glob("*.json") if read_case(path) is not None}
 
 

@@ -774,6 +774,11 @@ def target_attacks() -> list[Attack]:
         "long-name": ("n" * 300, None),
         "long-path": ("/".join(["d" * 200] * 30), None),
         "held-lock": ("r", _hold_lock("r")),
+        "fifo-marker": (
+            "t",
+            lambda w: ((w / "t").mkdir(), os.mkfifo(w / "t" / ".aidc-folder"), (w / "t" / "x").touch()),
+        ),
+        "lock-is-folder": ("r", lambda w: (w / ".r.aidc-lock").mkdir()),
     }
     same_kind = {"report": "report-kind", "compare": "comparison-kind", "sweep": "sweep-kind"}
     for command in ("solve", "report", "compare", "init", "sweep"):
@@ -983,6 +988,8 @@ def run_folder_attacks() -> list[Attack]:
         add(f"{table}-huge-values", _table_edit(table, _numbers_to(1e308)), "compare", codes=(0, 2))
         add(f"{table}-negative-values", _table_edit(table, _numbers_to(-1.0)), "compare", codes=(0, 2))
     both("too-many-sites", _many_sites, expect=("distinct values",))
+    both("fifo-table", lambda run: ((run / "accelerators.csv").unlink(), os.mkfifo(run / "accelerators.csv")))
+    both("fifo-summary", lambda run: ((run / "summary.json").unlink(), os.mkfifo(run / "summary.json")))
     both("huge-table-file", lambda run: _sparse(run / "accelerators.csv", 2_100_000_000), expect=("larger than",))
     both(
         "corrupt-parquet",
@@ -1258,7 +1265,7 @@ def sweep_attacks() -> list[Attack]:
         "resume-after-input-change",
         _resume_after(lambda w: (w / "micro" / "grid.csv").write_text((w / "micro" / "grid.csv").read_text() + "\n")),
         targets=("o",),
-        expect=("input_sha256",),
+        expect=("input_sha256", "changed since: grid.csv"),
         slow=True,
     )
     add(
@@ -1283,6 +1290,14 @@ def sweep_attacks() -> list[Attack]:
         slow=True,
         check=_results_readable(3),
     )
+    add(
+        "resume-fifo-and-folder-case-files",
+        _resume_after(_special_case_files),
+        codes=(0, 5),
+        targets=("o",),
+        slow=True,
+    )
+    add("resume-fifo-manifest", _resume_after(_fifo_manifest), targets=("o",), expect=("sweep.json",), slow=True)
     add(
         "resume-other-options",
         _resume_after(lambda w: None, ["--mip-gap", "0.5"]),
@@ -1338,6 +1353,18 @@ def _corrupt_cases(work: Path) -> None:
     cases = sorted((work / "o" / "cases").glob("*.json"))
     cases[0].write_text('{"case_id": "trunc')
     cases[1].write_text(json.dumps({"case_id": cases[1].stem, "status": "ok", "values": [1], "sites": 5}))
+
+
+def _special_case_files(work: Path) -> None:
+    cases = sorted((work / "o" / "cases").glob("*.json"))
+    cases[0].unlink()
+    os.mkfifo(cases[0])
+    (work / "o" / "cases" / ".hidden").mkdir()
+
+
+def _fifo_manifest(work: Path) -> None:
+    (work / "o" / "sweep.json").unlink()
+    os.mkfifo(work / "o" / "sweep.json")
 
 
 def _results_readable(count: int) -> Callable[[Path, dict], None]:
