@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
 # Upper limits are sanity bounds far above any real figure: they turn typos such as 1e300 into
@@ -420,6 +420,9 @@ class Selection(BaseModel):
     interconnect: list[str] | None = None
 
 
+MAX_OVERRIDES = 1000  # each override copies and revalidates a catalog
+
+
 class ScenarioConfig(BaseModel):
     """A scenario file: catalogs by path plus scalar settings and overrides."""
 
@@ -449,7 +452,7 @@ class ScenarioConfig(BaseModel):
     integer_units: bool = True  # accelerators bought in whole servers/racks
     allow_cooling_mix: bool = False  # more than one cooling design per site
     select: Selection = Field(default_factory=Selection)
-    overrides: list[Override] = Field(default_factory=list)
+    overrides: list[Override] = Field(default_factory=list, max_length=MAX_OVERRIDES)
 
     @field_validator("years")
     @classmethod
@@ -468,3 +471,14 @@ class ScenarioConfig(BaseModel):
         if missing:
             raise ValueError(f"missing required catalog(s) {missing}")
         return catalogs
+
+    @field_validator("carbon_price_usd_per_t", "carbon_cap_t", "capex_budget_usd")
+    @classmethod
+    def _planned_years(cls, value: object, info: ValidationInfo) -> object:
+        """A value by year may only name years the scenario plans (others would be ignored)."""
+        years = info.data.get("years")
+        if isinstance(value, dict) and years:
+            outside = sorted(set(value) - set(years))
+            if outside:
+                raise ValueError(f"year(s) {outside} are not planned; the scenario's years are {years}")
+        return value

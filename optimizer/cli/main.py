@@ -18,7 +18,7 @@ from aidc.optimizer import __version__
 from aidc.optimizer.cli.boundary import AidcGroup, MipGap, TimeLimit, core_limit, fail
 from aidc.optimizer.cli.report_commands import compare, report
 from aidc.optimizer.cli.sweep_command import sensitivity_command, sweep_command
-from aidc.optimizer.errors import EXIT_INVALID_INPUT, EXIT_NO_SOLUTION, EXIT_UNSERVED_STRICT
+from aidc.optimizer.errors import EXIT_INVALID_INPUT, EXIT_NO_SOLUTION, EXIT_UNSERVED_STRICT, SolveError
 from aidc.optimizer.inputs.loading import load_scenario
 from aidc.optimizer.results.atomic import to_json
 from aidc.optimizer.results.output_target import check_file_target, claimed_folder, write_failure
@@ -99,7 +99,7 @@ def solve(
     inputs = load_scenario(_scenario_path(scenario), allow_outside_paths=allow_outside_paths)
     protect = [path for path in (inputs.path, *inputs.sources.values()) if path is not None]
     if export_model:
-        check_file_target(export_model, EXPORT_SUFFIXES, protect=protect)
+        export_model = check_file_target(export_model, EXPORT_SUFFIXES, protect=protect, beside=out_dir)
     if out_dir is None:
         result = _solve(inputs, options, progress, export_model)
     else:
@@ -114,23 +114,31 @@ def solve(
     click.echo(to_json(summary) if as_json else render_summary(summary), nl=not as_json)
     if out_dir and not as_json:
         click.echo(f"  results written to {out_dir}")
-    if summary["status"] != "optimal" and summary["tokens_served"] <= 0 and summary["unserved_share"] > 0:
-        fail(
-            f"error: the solver stopped ({summary['termination']}) with a plan that serves no demand; "
-            "raise --time-limit",
-            EXIT_NO_SOLUTION,
-        )
     if strict and summary["tokens_unserved"] > 0:
         fail(f"error: {summary['unserved_share']:.2%} of demand is unserved (--strict)", EXIT_UNSERVED_STRICT)
 
 
 def _solve(inputs, options: SolveOptions, progress, export_model: Path | None):
+    """Build, export if asked (atomically), solve; SolveError (exit 4) for a plan that stopped
+    early serving nothing, before anything is written."""
     from aidc.optimizer.planner import Planner
 
     planner = Planner(inputs, options, progress)
     if export_model:
-        planner.export_model(export_model)
-    return planner.solve()
+        progress.stage(f"export {export_model.name}")
+        try:
+            planner.export_model(export_model)
+        except OSError as error:
+            raise write_failure(export_model, error) from None
+    result = planner.solve()
+    summary = result.summary
+    if summary["status"] != "optimal" and summary["tokens_served"] <= 0 and summary["unserved_share"] > 0:
+        raise SolveError(
+            f"the solver stopped early ({summary['termination']}) and its best plan so far serves no demand; "
+            "no plan was written; raise --time-limit",
+            EXIT_NO_SOLUTION,
+        )
+    return result
 
 
 @main.command()

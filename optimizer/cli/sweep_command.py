@@ -12,6 +12,12 @@ from aidc.optimizer.results.atomic import write_text_atomic
 from aidc.optimizer.solve import SolveOptions
 
 
+def _address(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is not None and not value.strip():
+        raise click.BadParameter("expected a scheduler address such as tcp://host:8786")
+    return value
+
+
 @click.command("sweep")
 @click.argument("spec", type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
@@ -22,7 +28,7 @@ from aidc.optimizer.solve import SolveOptions
     type=click.IntRange(min=1, max=4 * core_limit()),
     help="Local worker processes (default: one per core).",
 )
-@click.option("--scheduler", metavar="ADDRESS", help="Run on a Dask cluster, e.g. tcp://host:8786.")
+@click.option("--scheduler", metavar="ADDRESS", callback=_address, help="Run on a Dask cluster, e.g. tcp://host:8786.")
 @click.option("--resume", is_flag=True, help="Skip the cases already finished in --out.")
 @click.option("--relax", is_flag=True, help="Accelerator counts continuous instead of whole servers/racks.")
 @click.option("--lp", is_flag=True, help="Relax every integer: each case is a pure LP.")

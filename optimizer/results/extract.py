@@ -19,7 +19,7 @@ from aidc.models.data import PlanningData
 from aidc.models.formulation.core import COST_COMPONENTS
 from aidc.models.inputs import ScenarioInputs
 from aidc.optimizer.results.shortfall import explain_shortfalls
-from aidc.optimizer.solve.outcome import SolveOutcome
+from aidc.optimizer.solve.outcome import SolveOutcome, SolveStatus
 
 REAL_COMPONENTS = tuple(c for c in COST_COMPONENTS if c != "unserved_penalty")
 
@@ -434,5 +434,7 @@ def build_summary(
         "handover_seconds": mip.handover_seconds,
         "solve_seconds": mip.solve_seconds + (final.solve_seconds if final is not mip else 0.0),
         "years": data.years,
-        "shortfalls": explain_shortfalls(tables, data, latency_bounds(inputs)),
+        "shortfalls": explain_shortfalls(
+            tables, data, latency_bounds(inputs), None if mip.status == SolveStatus.OPTIMAL else mip.termination
+        ),
     }
