@@ -179,31 +179,45 @@ def aidc(*args: str) -> subprocess.CompletedProcess:
 
 
 def test_command_writes_plans_that_compare_and_report_read(tmp_path):
+    scenario = write_scenario(tmp_path / "in", two_sites())
     out = tmp_path / "alts"
-    args = ("alternatives", str(WHATIF_SMALL), "--lp", "-q", "--out", str(out))
-    run = aidc(*args, "--objectives", "least-china,most-vendor:nvidia")
+    args = ("alternatives", str(scenario), "--slack", "0.005", "--goal-gap", "0", "--out", str(out), "-q")
+    run = aidc(*args, "--objectives", "least-china", "--objectives", "most-liquid,max-different", "--different", "1")
     assert run.returncode == 0, run.stderr
-    assert "ranges over 3 plans" in run.stdout
+    assert "ranges over 4 plans" in run.stdout
+    assert "China share        0% - 60%  [60%]  (least-china / optimum)" in run.stdout
     assert {p.name for p in out.iterdir()} == {
         ".aidc-folder",
         "alternatives.csv",
         "alternatives.json",
         "optimum",
         "least-china",
-        "most-vendor-nvidia",
+        "most-liquid",
+        "max-different-1",
     }
-    table = pd.read_csv(out / "alternatives.csv")
-    assert table["plan"].tolist() == ["optimum", "least-china", "most-vendor-nvidia"]
-    assert table.set_index("plan").at["most-vendor-nvidia", "vendor_share:NVIDIA"] > 0.1  # none in the optimum
-    compare = aidc("compare", str(out / "optimum"), str(out / "most-vendor-nvidia"))
+    table = pd.read_csv(out / "alternatives.csv").set_index("plan")
+    assert table.index.tolist() == ["optimum", "least-china", "most-liquid", "max-different-1"]
+    assert table.at["least-china", "objective_usd"] == pytest.approx(US_ALONE_USD)
+    assert table.at["max-different-1", "sites"] == "us"  # away from cn, the site the optimum leans on most
+    compare = aidc("compare", str(out / "optimum"), str(out / "least-china"))
     assert compare.returncode == 0, compare.stderr
-    assert "gb300-nvl72" in compare.stdout or "b300" in compare.stdout
+    assert "closed" in compare.stdout
     report = aidc("report", str(out / "least-china"))
     assert report.returncode == 0, report.stderr
     assert (out / "least-china" / "report" / "report.html").is_file()
-    again = aidc(*args, "--objectives", "fewest-sites")  # an alternatives folder is replaced
+    again = aidc(*args, "--objectives", "fewest-sites", "--json")  # an alternatives folder is replaced
     assert again.returncode == 0, again.stderr
+    assert [p["plan"] for p in json.loads(again.stdout)["plans"]] == ["optimum", "fewest-sites"]
     assert (out / "fewest-sites").is_dir() and not (out / "least-china").exists()
+
+
+def test_lp_command_on_the_reduced_baseline_moves_vendor_shares(tmp_path):
+    run = aidc("alternatives", str(WHATIF_SMALL), "--lp", "-q", "--json", "--objectives", "most-vendor:nvidia")
+    assert run.returncode == 0, run.stderr
+    ranges = json.loads(run.stdout)["ranges"]
+    assert ranges["vendor_share:NVIDIA"]["optimum"] == pytest.approx(0.0, abs=1e-6)
+    assert ranges["vendor_share:NVIDIA"]["max"] > 0.1
+    assert ranges["cost_increase"]["max"] <= 0.02 + 1e-9
 
 
 @pytest.mark.parametrize(

@@ -36,6 +36,13 @@ def _label(metric: str) -> tuple[str, Callable[[float], str]]:
     return LABELS[metric]
 
 
+def _goal(record: dict[str, Any]) -> str:
+    """The optimised measure in its unit ("cost" for the optimum)."""
+    if record["objective"] == "cost" or pd.isna(record.get("objective_value")):
+        return "cost"
+    return f"{record['sense']} {record['objective_value']:,.4g} {record['objective_unit']}"
+
+
 def _shown_vendors(table: pd.DataFrame) -> list[str]:
     columns = [c for c in table.columns if c.startswith(VENDOR_PREFIX)]
     return [c for c in columns if pd.to_numeric(table[c], errors="coerce").fillna(0.0).max() > 0.0005]
@@ -50,7 +57,7 @@ def render_alternatives(summary: dict[str, Any], table: pd.DataFrame) -> str:
         f"{summary['last_year']}; liquid and China: shares of IT MW in {summary['last_year']}",
     ]
     vendors = _shown_vendors(table)
-    header = ["plan", "status", "cost", "$/Mtok", "sites"]
+    header = ["plan", "status", "goal", "cost", "$/Mtok", "sites"]
     header += [c[len(VENDOR_PREFIX) :][:10] for c in vendors]
     header += ["liquid", "China", "GWh", "kt CO2"]
     rows = [header]
@@ -62,6 +69,7 @@ def render_alternatives(summary: dict[str, Any], table: pd.DataFrame) -> str:
             [
                 record["plan"],
                 record["status"],
+                _goal(record),
                 f"{record['cost_increase']:+.2%}",
                 "-" if pd.isna(record["cost_per_mtok_usd"]) else f"{record['cost_per_mtok_usd']:.4f}",
                 f"{record['sites_opened']:.0f}",
@@ -83,12 +91,13 @@ def render_alternatives(summary: dict[str, Any], table: pd.DataFrame) -> str:
     solved = int(table["objective_usd"].notna().sum()) if "objective_usd" in table else 0
     lines.append(f"ranges over {solved} plans: min - max  [optimum]  (plans reaching them)")
     shown = [m for m in ranges if m != "objective_usd" and (not m.startswith(VENDOR_PREFIX) or m in vendors)]
+    width = max((len(_label(m)[0]) for m in shown), default=0)
     for metric in shown:
         entry = ranges[metric]
         name, fmt = _label(metric)
         optimum = "-" if entry["optimum"] is None else fmt(entry["optimum"])
         lines.append(
-            f"  {name:<20} {fmt(entry['min'])} - {fmt(entry['max'])}  [{optimum}]  "
+            f"  {name:<{width}}  {fmt(entry['min'])} - {fmt(entry['max'])}  [{optimum}]  "
             f"({entry['min_plan']} / {entry['max_plan']})"
         )
     return "\n".join(lines) + "\n"

@@ -5,9 +5,12 @@ much as possible in one respect each.
 2. Add one row, total discounted cost <= cap, whose right-hand side is a mutable parameter set
    to (1 + slack) x C* (the cost is ``m.total_cost``, penalty for unserved demand included), and
    replace the cost objective by sum_i weight_i x (+-objective_i) with mutable weights.
-3. For each objective: weight 1 on it, 0 on the others, and re-solve. Only parameters change
-   between alternatives, so the live solver model takes them in place (the objective and the cap
-   row are re-read; one recompile when the row and objective are first added).
+3. For each objective: weight 1 on it, 0 on the others, and re-solve (the goal, to a looser MIP
+   gap). Then the tie-break: a second row holds the goal at the value reached (a mutable
+   right-hand side too) while the cost is minimised, so the alternative is the cheapest plan
+   reaching its goal rather than any plan under the cap. Only parameters change between
+   solves, so the live solver model takes them in place (the objective and the two rows are
+   re-read; one recompile when the rows and the objective are first added).
 4. ``max-different`` is the Hop-Skip-Jump step: minimise the openings and capacities used by the
    optimum and the earlier max-different plans, weighted by how often they were used; iterated.
 
@@ -320,7 +323,10 @@ def _optimise(planner: Planner, options: SolveOptions, record: PlanRecord) -> So
         if planner.has_integers():
             # the plan in the model (the optimum, the last alternative, or the goal's plan before
             # the tie-break) is feasible for this solve: hand it over as a starting incumbent
+            # (this brings the live model up to date, so its time counts as update time)
+            before = time.perf_counter()
             planner.session.set_start(_values(planner.model))
+            record.update_seconds += time.perf_counter() - before
         outcome = planner.optimise(options)
     except SolveError as error:
         if error.exit_code == EXIT_INTERRUPTED:
