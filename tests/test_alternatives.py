@@ -246,3 +246,16 @@ def test_a_foreign_folder_is_not_overwritten(tmp_path):
     run = aidc("alternatives", str(scenario), "--out", str(out), "-q")
     assert run.returncode == 2
     assert (out / "notes.txt").read_text() == "keep me"
+
+
+def test_benchmark_script_runs(tmp_path):
+    script = Path(__file__).resolve().parent.parent / "benchmarks" / "alternatives.py"
+    done = subprocess.run(
+        [sys.executable, str(script), "--runs", "whatif-small:lp", "--objectives", "least-china,most-liquid"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "recompile / update" in done.stdout
+    assert "least-china" in done.stdout
