@@ -178,7 +178,6 @@ def aidc(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "aidc.optimizer", *args], capture_output=True, text=True, timeout=600)
 
 
-@pytest.mark.slow  # four processes (alternatives, compare, report, alternatives again): ~20 s
 def test_command_writes_plans_that_compare_and_report_read(tmp_path):
     scenario = write_scenario(tmp_path / "in", two_sites())
     out = tmp_path / "alts"
