@@ -15,6 +15,7 @@ import click
 
 from aidc.inputs import BASELINE_SCENARIO, INPUTS_DIR
 from aidc.optimizer import __version__
+from aidc.optimizer.cli.alternatives_command import alternatives_command
 from aidc.optimizer.cli.boundary import AidcGroup, MipGap, TimeLimit, core_limit, fail
 from aidc.optimizer.cli.report_commands import compare, report
 from aidc.optimizer.cli.sweep_command import sensitivity_command, sweep_command
@@ -192,7 +193,7 @@ def init(folder: Path, name: str) -> None:
     click.echo(f"  aidc solve {folder / 'scenarios' / source.name}")
 
 
-for command in (report, compare, sweep_command, sensitivity_command):
+for command in (report, compare, sweep_command, sensitivity_command, alternatives_command):
     main.add_command(command)
 
 if __name__ == "__main__":

@@ -96,16 +96,23 @@ class Planner:
     def has_integers(self) -> bool:
         return any(not var.is_continuous() for name in INTEGER_VARIABLES for var in getattr(self.model, name).values())
 
+    def optimise(self, options: SolveOptions | None = None) -> SolveOutcome:
+        """Minimise the model's active objective (the staged MIP with whole units) and leave the
+        plan in the model; SolveError when there is no plan. :meth:`solve` adds marginal costs and
+        tables; near-optimal alternatives call it with other objectives active."""
+        options = options or self.options
+        if self.data.integer_units and options.relax == "none" and options.staged:
+            outcome = solve_staged(self.model, self.session, options, self.progress)
+        else:
+            self.progress.stage("solve (LP)" if not self.has_integers() else "solve (MIP)")
+            outcome = self.session.solve(options, lp=not self.has_integers(), progress=self.progress)
+        raise_if_no_plan(outcome)
+        return outcome
+
     def solve(self, options: SolveOptions | None = None) -> PlanResult:
         """Solve; with integers, also fix them and re-solve the LP for marginal costs."""
         options = options or self.options
-        session = self.session
-        if self.data.integer_units and options.relax == "none" and options.staged:
-            outcome = solve_staged(self.model, session, options, self.progress)
-        else:
-            self.progress.stage("solve (LP)" if not self.has_integers() else "solve (MIP)")
-            outcome = session.solve(options, lp=not self.has_integers(), progress=self.progress)
-        raise_if_no_plan(outcome)
+        outcome = self.optimise(options)
         mip_outcome = outcome
         duals_available = not self.has_integers()
         if options.marginal_costs and self.has_integers():

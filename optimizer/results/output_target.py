@@ -1,7 +1,7 @@
 """Output targets that cannot lose data.
 
 Every folder aidc writes carries a marker file (``.aidc-folder``, JSON with its kind: run,
-report, comparison, sweep, scenario). An output target is claimed *before* any work:
+report, comparison, sweep, scenario, alternatives). An output target is claimed *before* any work:
 
 - a target that exists and is neither empty nor an aidc folder of the same kind is refused
   (exit 2): ``--out .``, ``--out inputs`` or ``aidc report RUN --out RUN`` change nothing;
@@ -30,7 +30,7 @@ from aidc.optimizer.errors import EXIT_INVALID_INPUT, EXIT_WRITE_FAILED, OutputE
 from aidc.optimizer.results.atomic import deferred_interrupts, exchange, move_into_place, write_text_atomic
 
 MARKER = ".aidc-folder"
-KINDS = ("run", "report", "comparison", "sweep", "scenario")
+KINDS = ("run", "report", "comparison", "sweep", "scenario", "alternatives")
 WRITTEN: list[Path] = []
 """Targets this process has written (or is writing into, for live folders), for the message of an
 interruption."""
