@@ -449,6 +449,9 @@ class ScenarioConfig(BaseModel):
     operator: Identifier | None = None  # operator type of the sovereignty catalog (None: no rule)
     # new capacity is in service from this year + the site's build lag (None: no lag is applied)
     first_decision_year: Year | None = None
+    # how long `aidc solve` works on this scenario unless --time-limit / --mip-gap say otherwise
+    solve_time_limit_s: Annotated[float, Field(gt=0.0, le=1e6)] | None = None
+    solve_mip_gap: Annotated[float, Field(ge=0.0, le=1.0)] | None = None
     integer_units: bool = True  # accelerators bought in whole servers/racks
     allow_cooling_mix: bool = False  # more than one cooling design per site
     select: Selection = Field(default_factory=Selection)

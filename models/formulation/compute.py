@@ -30,7 +30,12 @@ def build_compute_sets(m: pyo.ConcreteModel) -> None:
     data: PlanningData = m.data
     sac = data.site_accel_cooling
     m.SACV = pyo.Set(
-        initialize=[(s, a, c, v) for s, a, c in sac for v in data.years if v >= data.accel_first_year[a]],
+        initialize=[
+            (s, a, c, v)
+            for s, a, c in sac
+            for v in data.years
+            if v >= data.accel_first_year[a] and data.supply_cap.get((a, v), 1.0) > 0  # a zero cap: none on sale
+        ],
         dimen=4,
         ordered=True,
     )

@@ -52,8 +52,8 @@ def main() -> None:
     "--out", "out_dir", type=click.Path(path_type=Path), help="Write tables and summary.json to this run folder."
 )
 @click.option("--format", "fmt", type=click.Choice(["csv", "parquet"]), default="csv", show_default=True)
-@click.option("--time-limit", type=TimeLimit, help="Solver time limit in seconds.")
-@click.option("--mip-gap", type=MipGap, default=1e-3, show_default=True)
+@click.option("--time-limit", type=TimeLimit, help="Solver time limit in seconds (default: the scenario's, else none).")
+@click.option("--mip-gap", type=MipGap, help="Relative MIP gap to stop at (default: the scenario's, else 0.001).")
 @click.option("--threads", type=click.IntRange(min=1, max=core_limit()), help="Solver threads (at most the cores).")
 @click.option("--solver", type=click.Choice(sorted(SOLVERS)), default="highs", show_default=True)
 @click.option("--relax", is_flag=True, help="Accelerator counts continuous instead of whole servers/racks.")
@@ -74,7 +74,7 @@ def solve(
     out_dir: Path | None,
     fmt: str,
     time_limit: float | None,
-    mip_gap: float,
+    mip_gap: float | None,
     threads: int | None,
     solver: str,
     relax: bool,
@@ -87,17 +87,17 @@ def solve(
     verbose: bool,
 ) -> None:
     """Solve SCENARIO (default: the shipped baseline) and print the plan."""
+    progress = SilentProgress() if quiet else StderrProgress(verbose=verbose)
+    progress.stage("load and validate")
+    inputs = load_scenario(_scenario_path(scenario), allow_outside_paths=allow_outside_paths)
     options = SolveOptions(
-        time_limit=time_limit,
-        mip_gap=mip_gap,
+        time_limit=time_limit if time_limit is not None else inputs.config.solve_time_limit_s,
+        mip_gap=mip_gap if mip_gap is not None else (inputs.config.solve_mip_gap or SolveOptions.mip_gap),
         threads=threads,
         relax="all" if lp else ("units" if relax else "none"),
         marginal_costs=not no_marginal,
         solver=solver,
     )
-    progress = SilentProgress() if quiet else StderrProgress(verbose=verbose)
-    progress.stage("load and validate")
-    inputs = load_scenario(_scenario_path(scenario), allow_outside_paths=allow_outside_paths)
     protect = [path for path in (inputs.path, *inputs.sources.values()) if path is not None]
     if export_model:
         export_model = check_file_target(export_model, EXPORT_SUFFIXES, protect=protect, beside=out_dir)

@@ -347,6 +347,33 @@ def throughput_weighted_mix(production: pd.DataFrame, data: PlanningData) -> dic
     return {str(a): round(float(v) / total, 6) for a, v in ordered.items() if v > 0} if total > 0 else {}
 
 
+def _jsonable(value: Any) -> Any:
+    """Plain JSON types (numpy numbers to floats) in nested dicts and lists."""
+    if isinstance(value, dict):
+        return {str(key): _jsonable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(item) for item in value]
+    return value.item() if hasattr(value, "item") else value
+
+
+def power_summary(tables: dict[str, pd.DataFrame], last: int) -> dict[str, float]:
+    """The last year's leases, new grid connections, storage and on-site generation (MW), halls."""
+
+    def total(name: str, column: str) -> float:
+        frame = tables.get(name)
+        if frame is None or frame.empty:
+            return 0.0
+        return round(float(frame[frame["year"] == last][column].sum()), 3)
+
+    return {
+        "leased_mw": total("leases", "leased_mw"),
+        "new_grid_mw": total("grid_connections", "new_mw"),
+        "storage_mw": total("storage", "power_mw"),
+        "onsite_generation_mw": total("generation", "capacity_mw"),
+        "halls": total("halls", "halls"),
+    }
+
+
 def build_summary(
     data: PlanningData,
     inputs: ScenarioInputs,
@@ -427,6 +454,8 @@ def build_summary(
             for a, v in accelerators[accelerators["year"] == last].groupby("accelerator")["accelerators"].sum().items()
         },
         "throughput_weighted_mix": throughput_weighted_mix(tables["production"], data),
+        "time_representation": _jsonable(data.time_representation),
+        "power_last_year": power_summary(tables, last),
         "utilisation_cap": dict(data.utilisation),
         "ports_last_year": {medium: round(float(last_ports.get(medium, 0.0))) for medium in ("copper", "optical")},
         "liquid_cooled_share": liquid_mw / total_mw if total_mw > 0 else 0.0,
