@@ -30,7 +30,7 @@ def test_every_catalog_row_is_sourced_and_valid():
             assert frame["source"].str.strip().str.len().min() > 0, name
     sizes = {name: len(frame) for name, frame in inputs.tables.items()}
     assert sizes["accelerators"] >= 10 and sizes["workloads"] >= 3 and sizes["cooling"] >= 4
-    assert sizes["interconnect"] >= 5 and sizes["sites"] >= 20
+    assert sizes["interconnect"] >= 5 and sizes["sites"] >= 13  # the 13 outside China (sovereignty)
 
 
 UNIT_TOKENS = (
@@ -96,7 +96,7 @@ def test_shipped_scenario_solves_to_a_plausible_cost(name):
 
 @pytest.mark.slow
 def test_readme_first_command_solves_the_shipped_baseline(tmp_path):
-    """`aidc solve` with no argument: the staged MIP on the shipped baseline (minutes)."""
+    """`aidc solve` with no argument: the staged MIP on the shipped baseline (about 3 minutes here)."""
     import json
     import subprocess
     import sys
@@ -109,7 +109,7 @@ def test_readme_first_command_solves_the_shipped_baseline(tmp_path):
             "solve",
             "--json",
             "--time-limit",
-            "900",
+            "180",  # the scenario's own limit is 600 s; the staged MIP has a plan well before 180 s
             "--out",
             str(tmp_path / "run"),
         ],
