@@ -123,3 +123,17 @@ def test_readme_first_command_solves_the_shipped_baseline(tmp_path):
     assert summary["status"] in ("optimal", "feasible")
     assert 0.02 <= summary["cost_per_mtok_usd"] <= 3.0
     assert (tmp_path / "run" / "summary.json").is_file()
+
+
+@pytest.mark.slow
+def test_brownfield_scenario_starts_from_its_existing_fleet():
+    """The shipped brownfield example: its existing sites are open from the first year with at
+    least their built MW, and every existing accelerator is either kept or retired (reported)."""
+    result = Planner.from_file(Path(SCENARIO_DIR / "brownfield.yaml"), SolveOptions(relax="all")).solve()
+    sites = result.tables["sites"].set_index(["site", "year"])
+    assert sites.loc[("northern-virginia", 2026), "it_capacity_mw"] >= 30.0 - 1e-6
+    assert sites.loc[("texas", 2026), "it_capacity_mw"] >= 20.0 - 1e-6
+    fleet = result.tables["existing_fleet"]
+    first = fleet[fleet["year"] == 2026]
+    assert (first["kept"] + first["retired"]).sum() == pytest.approx(12000 + 5184)
+    assert 0.02 <= result.summary["cost_per_mtok_usd"] <= 3.0
