@@ -8,7 +8,9 @@ usable plan, or hard limits infeasible); 5 results could not be written; 130 int
 
 from __future__ import annotations
 
+import csv
 import shutil
+from collections.abc import Iterable
 from pathlib import Path
 
 import click
@@ -168,6 +170,18 @@ def catalog(name: str | None, scenario: str | None, notes: bool) -> None:
     click.echo(render_catalogs(inputs, names, notes=notes))
 
 
+def _files_a_scenario_reads(sources: Iterable[Path]) -> list[Path]:
+    """Every shipped file a scenario reads: its catalogs and, for an hourly series index, the series it lists."""
+    files: list[Path] = []
+    for path in sources:
+        files.append(path)
+        if path.parent.name == "hourly":
+            with path.open(newline="", encoding="utf-8") as index:
+                listed = dict.fromkeys(row["file"] for row in csv.DictReader(index))
+            files.extend(path.parent / name for name in listed)
+    return files
+
+
 @main.command()
 @click.argument("folder", type=click.Path(path_type=Path))
 @click.option(
@@ -184,10 +198,11 @@ def init(folder: Path, name: str) -> None:
     inputs = load_scenario(source)
     with claimed_folder(folder, "scenario", replace=False) as staging:
         (staging / "scenarios").mkdir()
-        (staging / "catalogs").mkdir()
         shutil.copyfile(source, staging / "scenarios" / source.name)
-        for path in inputs.sources.values():
-            shutil.copyfile(path, staging / "catalogs" / path.name)
+        for path in _files_a_scenario_reads(inputs.sources.values()):
+            target = staging / path.relative_to(INPUTS_DIR)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)
         shutil.copyfile(INPUTS_DIR / "README.md", staging / "README.md")
     click.echo(f"scenario written to {folder / 'scenarios' / source.name}; solve it with:")
     click.echo(f"  aidc solve {folder / 'scenarios' / source.name}")
