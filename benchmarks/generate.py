@@ -213,13 +213,15 @@ def generate_tables(size: Size, seed: int = 0) -> tuple[dict, dict[str, pd.DataF
         scale = 1.0 if new == template else jitter(0.8, 1.2)
         row.update(workload=new, latency_ms_max=round(row["latency_ms_max"] * scale, 1))
         workloads.append(row)
-    cat_tput = _catalog("throughput").set_index(["accelerator", "workload"])["tokens_per_s_per_accel"]
-    throughput = [
-        {"accelerator": a, "workload": k, "tokens_per_s_per_accel": round(float(cat_tput[ta, tk]) * jitter(), 1)}
-        for a, ta in acc_ids
-        for k, tk in wl_ids
-        if (ta, tk) in cat_tput.index
-    ]
+    cat_tput = _catalog("throughput")
+    throughput = []
+    for a, ta in acc_ids:
+        for k, tk in wl_ids:
+            factor = jitter()  # one draw per (accelerator, workload): its years keep their uplift
+            for row in cat_tput[(cat_tput["accelerator"] == ta) & (cat_tput["workload"] == tk)].to_dict("records"):
+                row.update(accelerator=a, workload=k)
+                row["tokens_per_s_per_accel"] = round(row["tokens_per_s_per_accel"] * factor, 1)
+                throughput.append(row)
 
     # sites, grid, supply
     cat_sites = _catalog("sites")
@@ -304,15 +306,20 @@ def generate_tables(size: Size, seed: int = 0) -> tuple[dict, dict[str, pd.DataF
                 value = base * site_share / copies_of[tk] / region_copies[tr] * jitter(0.9, 1.1)
                 demand.append({"region": r, "workload": k, "year": y, "tokens_per_day_billion": round(value, 2)})
 
-    # supply caps (allocation per year, shared by a template's copies, grown 20%/yr past the catalog)
-    cat_caps = _catalog("supply_caps").set_index(["accelerator", "year"])["max_accels"]
+    # supply caps (allocation per year, shared by a template's copies, grown 20%/yr past the catalog).
+    # Only positive catalog caps are used: the catalog's end-of-sale zeros would leave a synthetic
+    # scenario with the 13 templates nothing to buy in its later years, which is not what a speed
+    # benchmark should measure.
+    cat_caps = _catalog("supply_caps")
+    cat_caps = cat_caps[cat_caps["max_accels"] > 0].set_index(["accelerator", "year"])["max_accels"]
     supply_caps = []
     for a, ta in acc_ids:
         known = sorted(y for t, y in cat_caps.index if t == ta)
         for y in years:
-            if not known:
+            before = [k for k in known if k <= y] or known[:1]
+            if not before:
                 break
-            cap = float(cat_caps[ta, min(y, known[-1])]) * 1.2 ** max(0, y - known[-1])
+            cap = float(cat_caps[ta, before[-1]]) * 1.2 ** max(0, y - known[-1])
             supply_caps.append(
                 {"accelerator": a, "year": y, "max_accels": round(cap * site_share / len(by_template[ta]))}
             )

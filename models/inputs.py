@@ -18,6 +18,7 @@ class ScenarioInputs:
     tables: dict[str, pd.DataFrame]
     path: Path | None = None
     sources: dict[str, Path] = field(default_factory=dict)
+    hourly: dict[str, pd.DataFrame] = field(default_factory=dict)  # quantity -> 8,760 rows x series
 
     def table(self, name: str) -> pd.DataFrame:
         """The catalog ``name`` (an empty frame with key columns if the scenario has none)."""

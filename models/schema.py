@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
 # Upper limits are sanity bounds far above any real figure: they turn typos such as 1e300 into
@@ -53,15 +53,26 @@ class AcceleratorRow(SourcedRow):
     max_accels_per_rack: Annotated[int, Field(ge=1, le=100000)]  # form-factor limit
     scaleout_ports_per_accel: NonNegative  # network ports (link ends) per accelerator
     network_group_accels: Annotated[int, Field(ge=1)]  # peers reached over first-tier links
+    # accelerators in one scale-up (memory-coherent) domain; empty = the purchase unit
+    scaleup_group_accels: Annotated[int, Field(ge=1, le=1_000_000)] | None = None
     fom_fraction_per_year: Fraction = 0.0  # fixed O&M as a share of purchase price per year
 
 
 class ThroughputRow(SourcedRow):
-    """Sustained tokens per second of one accelerator on one workload class."""
+    """Tokens per second of one accelerator on one workload class, from a year on.
+
+    ``tokens_per_s_per_accel`` is decode throughput (generated tokens per second); with
+    ``prefill_tokens_per_s_per_accel`` given, prompt tokens cost prefill time on top (the
+    workload's input tokens per output token, less its prompt-cache hits); without it, the
+    figure is taken to include the prefill of the workload's own prompts (the MLPerf basis).
+    Rows are forward-filled by ``year`` (empty: from the start) so software uplift can be stated."""
 
     accelerator: Identifier
     workload: Identifier
-    tokens_per_s_per_accel: Positive
+    year: Year | None = None  # first year the figure applies
+    tokens_per_s_per_accel: Positive  # decode: output tokens per second per accelerator
+    prefill_tokens_per_s_per_accel: Positive | None = None  # prompt tokens per second per accelerator
+    basis: str = ""  # benchmark, round, precision and latency target
 
 
 class WorkloadRow(SourcedRow):
@@ -73,6 +84,10 @@ class WorkloadRow(SourcedRow):
     deferrable: bool  # may move within its day
     tokens_per_request: Positive
     load_profile: Identifier = "flat"  # profile name in profiles.csv, or "flat"
+    input_tokens_per_output: Annotated[float, Field(ge=0.0, le=10_000.0)] = 0.0  # prompt tokens per output token
+    prompt_cache_hit_fraction: Fraction = 0.0  # share of prompt tokens served from a prefix cache
+    max_utilisation_fraction: Annotated[float, Field(gt=0.0, le=1.0)] = 1.0  # average busy / installed (reserve)
+    memory_gb_per_replica: NonNegative = 0.0  # weights + KV cache of one serving replica (GB)
 
 
 class CoolingRow(SourcedRow):
@@ -87,7 +102,11 @@ class CoolingRow(SourcedRow):
     pue_cold: Annotated[float, Field(ge=1.0, le=3.0)]
     pue_temperate: Annotated[float, Field(ge=1.0, le=3.0)]
     pue_hot: Annotated[float, Field(ge=1.0, le=3.0)]
-    water_l_per_kwh: NonNegative = 0.0
+    water_l_per_kwh: NonNegative = 0.0  # litres of water per kWh of IT energy (WUE)
+    # hourly PUE from ambient temperature T (used with hourly series): pue_free + slope x max(0, T - free max)
+    pue_free: Annotated[float, Field(ge=1.0, le=3.0)] | None = None
+    free_cooling_max_c: Annotated[float, Field(ge=-40.0, le=60.0)] | None = None
+    pue_slope_per_c: Annotated[float, Field(ge=0.0, le=0.5)] | None = None
 
 
 class InterconnectRow(SourcedRow):
@@ -117,6 +136,19 @@ class SiteRow(SourcedRow):
     facility_fom_fraction_per_year: Fraction = 0.0
     floor_racks: NonNegative  # racks the floor space can hold
     allowed_accelerators: str = "*"  # ';'-separated ids, or '*' for every type
+    jurisdiction: Identifier | None = None  # rules (PUE caps) of jurisdictions.csv
+    build_lag_years: Annotated[int, Field(ge=0, le=10)] = 0  # decision to capacity in service
+    hall_mw: Annotated[float, Field(gt=0.0, le=1e4)] | None = None  # built in whole halls of this IT MW
+    hall_fixed_capex_usd: Money = 0.0  # capex of a hall that does not scale with MW (economies of scale)
+    grid_queue_year: Year | None = None  # earliest year a new grid connection can be energised
+    grid_cost_usd_per_kw: Money = 0.0  # cost of new grid connection per kW
+    grid_new_max_mw: NonNegative = 0.0  # most new grid connection the site can get (MW)
+    lease_usd_per_kw_month: Money | None = None  # colocation price per kW of IT per month (no lag)
+    lease_max_mw: NonNegative = 0.0  # most IT MW one operator can lease there
+    demand_charge_usd_per_kw_month: Money = 0.0  # on the year's peak grid draw
+    water_cap_m3_per_year: NonNegative | None = None  # cooling water the site may use
+    fuel_usd_per_mwh_fuel: Money | None = None  # gas price for on-site generation (per MWh of fuel)
+    onsite_options: str = ""  # ';'-separated on-site technologies allowed, '*' for all, '' for none
 
     @field_validator("allowed_accelerators")
     @classmethod
@@ -145,12 +177,65 @@ class SupplyRow(SourcedRow):
     cap_mw: NonNegative | None = None  # PPA nameplate; ignored for grid
     profile: Identifier = "flat"  # grid: price multiplier by slice; PPA: availability by slice
     carbon_kg_per_mwh: NonNegative
+    take_or_pay: bool = False  # PPA: a contracted MW (<= cap_mw) paid for all it produces
+    market_resale_usd_per_mwh: Money = 0.0  # take-or-pay: what surplus PPA energy sells for
 
     @model_validator(mode="after")
     def _ppa_needs_cap(self) -> SupplyRow:
         if self.kind == "ppa" and self.cap_mw is None:
             raise ValueError("cap_mw: a PPA needs its MW cap (expected a number >= 0)")
         return self
+
+
+class JurisdictionRow(SourcedRow):
+    """Rules of a jurisdiction for new data centers."""
+
+    jurisdiction: Identifier
+    country: str = ""
+    pue_max: Annotated[float, Field(ge=1.0, le=3.0)] | None = None  # annual PUE cap of new capacity
+    pue_rule_from_year: Year | None = None
+
+
+class SovereigntyRow(SourcedRow):
+    """Whether an operator type may serve a region from a site in a country (first match wins; '*' = any)."""
+
+    operator: Identifier
+    site_country: str
+    region: str
+    allowed: bool
+
+
+class OnsiteRow(SourcedRow):
+    """An on-site technology: battery storage or generation behind the grid meter."""
+
+    technology: Identifier
+    kind: Literal["storage", "generation", "backup"]
+    capex_usd_per_kw: Money
+    capex_usd_per_kwh: Money | None = None  # storage energy capacity
+    duration_h: Annotated[float, Field(gt=0.0, le=100.0)] | None = None  # storage: MWh per MW
+    lifetime_years: Annotated[int, Field(ge=1, le=50)]
+    fom_fraction_per_year: Fraction = 0.0
+    efficiency: Annotated[float, Field(gt=0.0, le=1.0)]  # storage: round trip; generation: electric / fuel
+    fuel_usd_per_mwh_fuel: Money | None = None  # if not set, the site's fuel price
+    carbon_kg_per_mwh: NonNegative = 0.0  # per MWh of electricity
+    lead_time_years: Annotated[int, Field(ge=0, le=10)] = 0
+
+
+class EnergyPricePathRow(SourcedRow):
+    """A site's grid energy price in a year relative to its catalog price (real terms; forward-filled)."""
+
+    site: Identifier
+    year: Year
+    price_factor: Annotated[float, Field(gt=0.0, le=100.0)]
+
+
+class HourlySeriesRow(SourcedRow):
+    """One column of an 8,760-hour file: what it holds, its unit and source."""
+
+    file: str  # CSV beside this catalog, one row per hour of the year
+    column: str  # a site id, region/workload, or 'hour'
+    quantity: Literal["hour", "temperature", "solar", "wind", "grid_price", "load"]
+    unit: str
 
 
 class RegionRow(SourcedRow):
@@ -200,6 +285,34 @@ class SliceRow(Row):
     source: str = ""
 
 
+class PricePathRow(SourcedRow):
+    """An accelerator's purchase price in a year relative to its catalog price (real terms).
+
+    Forward-filled by year; before its first row a part sells at its catalog price."""
+
+    accelerator: Identifier
+    year: Year
+    price_factor: Annotated[float, Field(gt=0.0, le=100.0)]  # x accelerators.price_usd_per_accel
+
+
+class ExistingFleetRow(SourcedRow):
+    """Accelerators already installed when the plan starts (brownfield)."""
+
+    site: Identifier
+    accelerator: Identifier
+    cooling: Identifier
+    vintage: Year  # year bought: retired after the accelerator's lifetime
+    count_accels: Annotated[float, Field(gt=0.0, le=1e8)]  # accelerators
+
+
+class ExistingSiteRow(SourcedRow):
+    """A data center already built when the plan starts: open, with its IT capacity and cooling."""
+
+    site: Identifier
+    cooling: Identifier
+    it_capacity_mw: Annotated[float, Field(gt=0.0, le=1e5)]  # MW of IT already built (sunk)
+
+
 class SupplyCapRow(SourcedRow):
     """Most accelerators of a type that can be delivered in a year."""
 
@@ -223,8 +336,16 @@ CATALOG_ROWS: dict[str, type[Row]] = {
     "profiles": ProfileRow,
     "slices": SliceRow,
     "supply_caps": SupplyCapRow,
+    "price_paths": PricePathRow,
+    "existing_fleet": ExistingFleetRow,
+    "existing_sites": ExistingSiteRow,
+    "jurisdictions": JurisdictionRow,
+    "sovereignty": SovereigntyRow,
+    "onsite": OnsiteRow,
+    "energy_price_paths": EnergyPricePathRow,
+    "hourly_series": HourlySeriesRow,
 }
-"""Catalog name -> row model. ``slices``, ``profiles`` and ``supply_caps`` are optional."""
+"""Catalog name -> row model. The ones not in REQUIRED_CATALOGS are optional."""
 
 REQUIRED_CATALOGS = (
     "accelerators",
@@ -242,7 +363,7 @@ REQUIRED_CATALOGS = (
 
 CATALOG_KEYS: dict[str, tuple[str, ...]] = {
     "accelerators": ("accelerator",),
-    "throughput": ("accelerator", "workload"),
+    "throughput": ("accelerator", "workload", "year"),
     "workloads": ("workload",),
     "cooling": ("cooling",),
     "interconnect": ("interconnect",),
@@ -255,6 +376,14 @@ CATALOG_KEYS: dict[str, tuple[str, ...]] = {
     "profiles": ("profile", "slice"),
     "slices": ("slice",),
     "supply_caps": ("accelerator", "year"),
+    "price_paths": ("accelerator", "year"),
+    "existing_fleet": ("site", "accelerator", "cooling", "vintage"),
+    "existing_sites": ("site",),
+    "jurisdictions": ("jurisdiction",),
+    "sovereignty": ("operator", "site_country", "region"),
+    "onsite": ("technology",),
+    "energy_price_paths": ("site", "year"),
+    "hourly_series": ("file", "column"),
 }
 """Columns that identify a row; duplicates are input errors."""
 
@@ -292,6 +421,7 @@ class Selection(BaseModel):
 
 
 PROBABILITY_TOLERANCE = 1e-6
+MAX_OUTCOMES = 1000  # each outcome is a copy of the model in the extensive form
 
 
 class RiskConfig(BaseModel):
@@ -335,7 +465,7 @@ class UncertaintyConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
-    outcomes: list[OutcomeConfig] = Field(min_length=1)
+    outcomes: list[OutcomeConfig] = Field(min_length=1, max_length=MAX_OUTCOMES)
     commitment_years: list[Year] = Field(min_length=1)
     risk: RiskConfig = Field(default_factory=RiskConfig)
 
@@ -353,6 +483,7 @@ class UncertaintyConfig(BaseModel):
         if any(b <= a for a, b in itertools.pairwise(self.commitment_years)):
             raise ValueError(f"commitment_years: expected strictly increasing years, found {self.commitment_years}")
         return self
+MAX_OVERRIDES = 1000  # each override copies and revalidates a catalog
 
 
 class ScenarioConfig(BaseModel):
@@ -373,10 +504,21 @@ class ScenarioConfig(BaseModel):
     demand_scale: Annotated[float, Field(gt=0.0, le=1e6)] = 1.0  # multiplies every demand row
     workload_demand_scale: dict[str, Annotated[float, Field(gt=0.0, le=1e6)]] = Field(default_factory=dict)
     slices_per_block: Annotated[int, Field(ge=1, le=24)] = 1  # merge consecutive slices of a day
+    # time from 8,760-hour series (catalog hourly_series) reduced by tsam to representative days
+    representative_days: Annotated[int, Field(ge=1, le=365)] | None = None
+    extreme_days: list[Literal["peak_load", "hottest"]] = Field(default_factory=lambda: ["peak_load", "hottest"])
+    capacity_sizing: Literal["annual_mean", "year_end"] = "annual_mean"  # demand the fleet is sized for
+    grid_design_day: bool = False  # full IT capacity x hottest-hour PUE within the grid connection
+    operator: Identifier | None = None  # operator type of the sovereignty catalog (None: no rule)
+    # new capacity is in service from this year + the site's build lag (None: no lag is applied)
+    first_decision_year: Year | None = None
+    # how long `aidc solve` works on this scenario unless --time-limit / --mip-gap say otherwise
+    solve_time_limit_s: Annotated[float, Field(gt=0.0, le=1e6)] | None = None
+    solve_mip_gap: Annotated[float, Field(ge=0.0, le=1.0)] | None = None
     integer_units: bool = True  # accelerators bought in whole servers/racks
     allow_cooling_mix: bool = False  # more than one cooling design per site
     select: Selection = Field(default_factory=Selection)
-    overrides: list[Override] = Field(default_factory=list)
+    overrides: list[Override] = Field(default_factory=list, max_length=MAX_OVERRIDES)
     uncertainty: UncertaintyConfig | None = None  # outcomes for a stochastic programme (optional)
 
     @model_validator(mode="after")
@@ -408,3 +550,14 @@ class ScenarioConfig(BaseModel):
         if missing:
             raise ValueError(f"missing required catalog(s) {missing}")
         return catalogs
+
+    @field_validator("carbon_price_usd_per_t", "carbon_cap_t", "capex_budget_usd")
+    @classmethod
+    def _planned_years(cls, value: object, info: ValidationInfo) -> object:
+        """A value by year may only name years the scenario plans (others would be ignored)."""
+        years = info.data.get("years")
+        if isinstance(value, dict) and years:
+            outside = sorted(set(value) - set(years))
+            if outside:
+                raise ValueError(f"year(s) {outside} are not planned; the scenario's years are {years}")
+        return value

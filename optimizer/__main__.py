@@ -1,6 +1,6 @@
 """``python -m aidc.optimizer``: the ``aidc`` command line."""
 
-from aidc.optimizer.cli.main import main
+from aidc.optimizer.cli import run
 
 if __name__ == "__main__":
-    main()
+    run()

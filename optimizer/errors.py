@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 EXIT_OK = 0
 EXIT_SOLVER_FAILURE = 1  # the solver failed, or an internal error (a bug: please report it)
@@ -31,14 +32,51 @@ class InputIssue:
 
 MAX_ISSUES_SHOWN = 30
 MAX_LINE = 300
+MAX_LINES = 45
 MAX_MESSAGE = 6000
+MAX_VALUE = 80  # characters of a user's value quoted in a message
+_CONTROL = {code: f"\\x{code:02x}" for code in (*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0))}
 
 
 def bounded(text: str, limit: int = MAX_MESSAGE) -> str:
-    """``text`` cut to ``limit`` characters (and each line to MAX_LINE), saying so."""
-    lines = [line if len(line) <= MAX_LINE else line[: MAX_LINE - 20] + " ... (cut)" for line in text.splitlines()]
+    """``text`` made safe for one screen: control characters escaped (no terminal escapes from
+    input), each line cut to MAX_LINE characters, at most MAX_LINES lines and ``limit`` characters."""
+    lines = [
+        line if len(line) <= MAX_LINE else line[: MAX_LINE - 20] + " ... (cut)"
+        for line in str(text).translate(_CONTROL).splitlines()
+    ]
+    if len(lines) > MAX_LINES:
+        lines = [*lines[: MAX_LINES - 1], f"  ... ({len(lines) - MAX_LINES + 1} more lines cut)"]
     text = "\n".join(lines)
     return text if len(text) <= limit else text[: limit - 30] + "\n  ... (message cut)"
+
+
+def plain(value: Any, limit: int = MAX_VALUE) -> str:
+    """A user's value as a message quotes it: numbers as numbers (numpy scalars too, never
+    ``np.float64(1.0)``), text in quotes, containers by their plain items; cut to ``limit``."""
+    if hasattr(value, "item") and callable(value.item) and getattr(value, "ndim", None) == 0:
+        value = value.item()
+    if isinstance(value, bool) or value is None:
+        text = "nothing" if value is None else str(value).lower()
+    elif isinstance(value, float):
+        text = repr(value)
+    elif isinstance(value, int):
+        text = (
+            str(value)
+            if value.bit_length() < 100
+            else f"an integer of about {int(value.bit_length() * 0.30103)} digits"
+        )
+    elif isinstance(value, str):
+        text = repr(value) if len(value) <= limit else repr(value[:limit]) + " ..."
+    elif isinstance(value, dict):
+        items = [f"{plain(k, 20)}: {plain(v, 20)}" for k, v in list(value.items())[:5]]
+        text = "{" + ", ".join(items) + (", ..." if len(value) > 5 else "") + "}"
+    elif isinstance(value, list | tuple):
+        items = [plain(item, 20) for item in list(value)[:5]]
+        text = "[" + ", ".join(items) + (", ..." if len(value) > 5 else "") + "]"
+    else:
+        text = f"a {type(value).__name__}"
+    return text if len(text) <= limit + 10 else text[:limit] + " ..."
 
 
 class InputError(Exception):

@@ -104,6 +104,39 @@ def supply_row(site: str, price: float, **changes: Any) -> dict[str, Any]:
     return row
 
 
+def cooling_row(
+    cooling: str, kind: str, max_kw_per_rack: float, capex_usd_per_kw_it: float, pue: float, **changes: Any
+) -> dict[str, Any]:
+    """A cooling design with PUE ``pue`` in every climate and a 10-year life (``changes`` override)."""
+    row = dict(
+        cooling=cooling,
+        kind=kind,
+        max_kw_per_rack=max_kw_per_rack,
+        capex_usd_per_kw_it=capex_usd_per_kw_it,
+        lifetime_years=10,
+        pue_cold=pue,
+        pue_temperate=pue,
+        pue_hot=pue,
+        **SRC,
+    )
+    row.update(changes)
+    return row
+
+
+def port_row(interconnect: str, medium: str, cost_usd_per_port: float, power_w_per_port: float = 0.0) -> dict:
+    """A scale-out port technology: copper reaches 3 m (in the rack), optics 500 m; 5-year life."""
+    return dict(
+        interconnect=interconnect,
+        medium=medium,
+        cost_usd_per_port=cost_usd_per_port,
+        power_w_per_port=power_w_per_port,
+        reach_m=3 if medium == "copper" else 500,
+        lifetime_years=5,
+        first_year=2020,
+        **SRC,
+    )
+
+
 def write_scenario(folder: Path, spec: dict[str, Any], name: str = "scenario.yaml") -> Path:
     """Write the catalogs as CSV and the scenario YAML into ``folder``; return the YAML path."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -142,41 +175,9 @@ def rich() -> dict[str, Any]:
     )
     spec["throughput"].append(dict(accelerator="dense", workload="chat", tokens_per_s_per_accel=4000.0, **SRC))
     spec["cooling"][0].update(pue_temperate=1.4, pue_cold=1.25, capex_usd_per_kw_it=500.0, fom_fraction_per_year=0.02)
-    spec["cooling"].append(
-        dict(
-            cooling="dlc",
-            kind="liquid",
-            max_kw_per_rack=130.0,
-            capex_usd_per_kw_it=1500.0,
-            lifetime_years=12,
-            pue_cold=1.08,
-            pue_temperate=1.12,
-            pue_hot=1.2,
-            **SRC,
-        )
-    )
-    spec["interconnect"] = [
-        dict(
-            interconnect="dac",
-            medium="copper",
-            cost_usd_per_port=80.0,
-            power_w_per_port=0.2,
-            reach_m=3,
-            lifetime_years=5,
-            first_year=2020,
-            **SRC,
-        ),
-        dict(
-            interconnect="dsp",
-            medium="optical",
-            cost_usd_per_port=1200.0,
-            power_w_per_port=15.0,
-            reach_m=500,
-            lifetime_years=5,
-            first_year=2020,
-            **SRC,
-        ),
-    ]
+    dlc = cooling_row("dlc", "liquid", 130.0, 1500.0, 1.12, lifetime_years=12, pue_cold=1.08, pue_hot=1.2)
+    spec["cooling"].append(dlc)
+    spec["interconnect"] = [port_row("dac", "copper", 80.0, 0.2), port_row("dsp", "optical", 1200.0, 15.0)]
     spec["sites"] = [
         site_row("north", climate="cold", fixed_cost_usd_per_year=3e5, facility_capex_usd_per_kw_it=10000.0),
         site_row("south", climate="temperate", fixed_cost_usd_per_year=1e5, facility_capex_usd_per_kw_it=8000.0),

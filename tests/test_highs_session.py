@@ -1,15 +1,17 @@
-"""The HiGHS session on tiny hand-made Pyomo models: every kind of change between solves
-(bounds, fixing, integrality, parameters in the objective and in declared rows) reaches HiGHS."""
+"""The live solver sessions (HiGHS, and SCIP through the same template) on tiny hand-made Pyomo
+models: every kind of change between solves (bounds, fixing, integrality, parameters in the
+objective and in declared rows) reaches the solver."""
 
 from __future__ import annotations
 
 import pyomo.environ as pyo
 import pytest
 
-from aidc.optimizer.solve import SolveOptions
+from aidc.optimizer.solve import SOLVERS, SolveOptions, solver_class
 from aidc.optimizer.solve.highs import HighsSession
 
 LP = SolveOptions(mip_gap=1e-9)
+SESSIONS = pytest.mark.parametrize("Session", [solver_class(name) for name in sorted(SOLVERS)], ids=sorted(SOLVERS))
 
 
 def _line() -> pyo.ConcreteModel:
@@ -26,9 +28,10 @@ def _line() -> pyo.ConcreteModel:
     return m
 
 
-def test_right_hand_side_bounds_fixing_and_integrality_reach_highs():
+@SESSIONS
+def test_right_hand_side_bounds_fixing_and_integrality_reach_the_solver(Session):
     m = _line()
-    session = HighsSession(m)
+    session = Session(m)
     assert session.solve(LP).objective == pytest.approx(3.0)  # x = 1.5
     m.b = 2.5
     assert session.solve(LP).objective == pytest.approx(5.0)
@@ -46,21 +49,23 @@ def test_right_hand_side_bounds_fixing_and_integrality_reach_highs():
     assert m.x.value == pytest.approx(1.5)
 
 
-def test_parameters_in_objective_and_row_coefficients_reach_highs():
+@SESSIONS
+def test_parameters_in_objective_and_row_coefficients_reach_the_solver(Session):
     m = _line()
-    session = HighsSession(m)
+    session = Session(m)
     assert session.solve(LP).objective == pytest.approx(3.0)
     m.p, m.q = 1.0, 0.5  # y now covers at 0.5 per unit: y = 1.5, cost 0.75
     assert session.solve(LP).objective == pytest.approx(0.75)
     assert m.y.value == pytest.approx(1.5)
     m.p = 3.0  # y = 0.5
     assert session.solve(LP).objective == pytest.approx(0.25)
-    assert session.solve(LP).objective == pytest.approx(HighsSession(m).solve(LP).objective)
+    assert session.solve(LP).objective == pytest.approx(Session(m).solve(LP).objective)
 
 
-def test_added_or_deactivated_constraints_and_new_variables_recompile():
+@SESSIONS
+def test_added_or_deactivated_constraints_and_new_variables_recompile(Session):
     m = _line()
-    session = HighsSession(m)
+    session = Session(m)
     session.solve(LP)
     m.z = pyo.Var(domain=pyo.NonNegativeReals)
     m.floor = pyo.Constraint(expr=m.x >= 2.0 + m.z)
@@ -80,10 +85,28 @@ def test_duals_map_to_their_constraints():
     assert duals[m.other] == pytest.approx(0.0)
 
 
-def test_a_model_with_a_fixed_variable_at_hand_over_keeps_it_as_a_column():
+@SESSIONS
+def test_a_model_with_a_fixed_variable_at_hand_over_keeps_it_as_a_column(Session):
     m = _line()
     m.x.fix(4.0)
-    session = HighsSession(m)
+    session = Session(m)
     assert session.solve(LP).objective == pytest.approx(8.0)
     m.x.unfix()
     assert session.solve(LP).objective == pytest.approx(3.0)
+
+
+@SESSIONS
+def test_a_row_whose_every_coefficient_becomes_zero_is_empty(Session):
+    """max y s.t. p y <= 1, y <= 10: y = 1/p, and y = 10 once p = 0 leaves the row empty."""
+    m = pyo.ConcreteModel()
+    m.y = pyo.Var(bounds=(0, 10))
+    m.p = pyo.Param(initialize=1.0, mutable=True)
+    m.cap = pyo.Constraint(expr=m.p * m.y <= 1)
+    m.gain = pyo.Objective(expr=-m.y)
+    m.parameter_rows = {"p": [m.cap]}
+    session = Session(m)
+    assert session.solve(LP).objective == pytest.approx(-1.0)
+    m.p = 0.0
+    assert session.solve(LP).objective == pytest.approx(-10.0)
+    m.p = 0.5
+    assert session.solve(LP).objective == pytest.approx(-2.0)

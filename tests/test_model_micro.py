@@ -3,6 +3,10 @@
 The base case (tests.factory.micro): demand 1 Mtok/s all year (8,760 h); an accelerator
 serves 1,000 tok/s, draws 1 kW at full load, costs $10,000 and lives 5 years at a 0% WACC
 (annuity $2,000/yr). So 1,000 accelerators (125 servers of 8) are needed: $2M a year.
+
+Every case runs on each solver of ``SOLVERS``: on HiGHS, and e.g. on SCIP
+(``SolveOptions(solver="scip")``), where ``solve`` also solves the same scenario on HiGHS and
+requires the same optimum before the hand-derived checks run on SCIP's plan.
 """
 
 from __future__ import annotations
@@ -10,17 +14,33 @@ from __future__ import annotations
 import pytest
 
 from aidc.optimizer.planner.planner import Planner
-from aidc.optimizer.solve import SolveOptions
-from tests.factory import SRC, micro, site_row, supply_row, write_scenario
+from aidc.optimizer.solve import SOLVERS, SolveOptions
+from tests.factory import SRC, cooling_row, micro, port_row, site_row, supply_row, write_scenario
 
 HOURS = 8760.0
 ACCEL_ANNUAL = 10_000.0 / 5  # $ per accelerator per year
 
 
+SOLVER = {"name": "highs"}  # the solver of the running case (set by the ``solver`` fixture)
+
+
+@pytest.fixture(autouse=True, params=sorted(SOLVERS))
+def solver(request):
+    """Run the case on each registered solver."""
+    SOLVER["name"] = request.param
+    yield request.param
+    SOLVER["name"] = "highs"
+
+
 def solve(spec, tmp_path, **options):
+    """Solve ``spec`` on the running case's solver; on SCIP, first require HiGHS's optimum."""
     options.setdefault("mip_gap", 1e-9)
     path = write_scenario(tmp_path, spec)
-    return Planner.from_file(path, SolveOptions(**options)).solve()
+    result = Planner.from_file(path, SolveOptions(**options, solver=SOLVER["name"])).solve()
+    if SOLVER["name"] != "highs":
+        highs = Planner.from_file(path, SolveOptions(**options)).solve()
+        assert result.summary["objective_usd"] == pytest.approx(highs.summary["objective_usd"], rel=1e-7, abs=1e-6)
+    return result
 
 
 def test_base_case_buys_whole_servers_for_demand(tmp_path):
@@ -75,19 +95,7 @@ def test_cheaper_power_site_wins_until_its_grid_limit_binds(tmp_path):
 def _two_coolings(liquid_capex_per_kw: float, liquid_pue: float, liquid_rack_kw: float) -> dict:
     spec = micro()
     spec["cooling"][0].update(pue_temperate=1.5 if liquid_pue < 1.5 else 1.0, max_kw_per_rack=16.0)
-    spec["cooling"].append(
-        dict(
-            cooling="liquid",
-            kind="liquid",
-            max_kw_per_rack=liquid_rack_kw,
-            capex_usd_per_kw_it=liquid_capex_per_kw,
-            lifetime_years=10,
-            pue_cold=liquid_pue,
-            pue_temperate=liquid_pue,
-            pue_hot=liquid_pue,
-            **SRC,
-        )
-    )
+    spec["cooling"].append(cooling_row("liquid", "liquid", liquid_rack_kw, liquid_capex_per_kw, liquid_pue))
     return spec
 
 
@@ -106,28 +114,7 @@ def test_liquid_cooling_chosen_exactly_when_its_pue_saving_pays(tmp_path, capex,
 
 def _with_ports(spec: dict) -> dict:
     spec["accelerators"][0].update(scaleout_ports_per_accel=4.0, network_group_accels=32)
-    spec["interconnect"] = [
-        dict(
-            interconnect="dac",
-            medium="copper",
-            cost_usd_per_port=100.0,
-            power_w_per_port=0.0,
-            reach_m=3,
-            lifetime_years=5,
-            first_year=2020,
-            **SRC,
-        ),
-        dict(
-            interconnect="optic",
-            medium="optical",
-            cost_usd_per_port=1000.0,
-            power_w_per_port=0.0,
-            reach_m=500,
-            lifetime_years=5,
-            first_year=2020,
-            **SRC,
-        ),
-    ]
+    spec["interconnect"] = [port_row("dac", "copper", 100.0), port_row("optic", "optical", 1000.0)]
     return spec
 
 

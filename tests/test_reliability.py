@@ -61,3 +61,21 @@ def test_same_scenario_twice_gives_identical_result_files(tmp_path):
     one, two = (json.loads((run / "summary.json").read_text()) for run in runs)
     for key in set(one) - TIMING_KEYS:
         assert one[key] == two[key], key
+
+
+def test_shortfall_of_a_plan_stopped_early_is_not_blamed_on_cost(tmp_path):
+    """A plan not proven optimal (time limit) may serve too little because the solver stopped:
+    the explanation says so instead of claiming serving costs more than the penalty."""
+    from aidc.optimizer.results.extract import latency_bounds
+    from aidc.optimizer.results.shortfall import explain_shortfalls
+
+    spec = micro()
+    spec["config"]["unserved_penalty_usd_per_mtok"] = 1e-6  # serving costs more than the penalty
+    planner = Planner.from_file(write_scenario(tmp_path, spec), SolveOptions(mip_gap=1e-9))
+    result = planner.solve()
+    bounds = latency_bounds(planner.inputs)
+    (proven,) = explain_shortfalls(result.tables, planner.data, bounds)
+    assert "cost above the unserved penalty" in proven["message"]
+    (stopped,) = explain_shortfalls(result.tables, planner.data, bounds, "Time limit reached")
+    assert "stopped early (Time limit reached)" in stopped["message"]
+    assert "cost above the unserved penalty" not in stopped["message"]

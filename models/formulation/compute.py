@@ -1,12 +1,17 @@
 """Compute: accelerators bought by vintage, kept for their life, busy serving tokens.
 
-    installed[s,a,c,y] = sum_{v alive in y} unit_a * buy[s,a,c,v]         (k-accel, a variable)
-    sum_k produced[s,a,k,y,h] / throughput[a,k] <= sum_c installed[s,a,c,y]   (busy <= installed)
+    installed[s,a,c,y] = sum_{v alive in y} unit_a * buy[s,a,c,v] + kept[s,a,c,y]     (k-accel)
+    g_y x sum_k produced[s,a,k,y,h] / (throughput[a,k,y] * util_k) <= sum_c installed[s,a,c,y]
+        (busy time, inflated by each class's reserve margin 1/util_k, within the fleet; the
+         throughput of year y includes software uplift and the class's prefill work; g_y sizes the
+         fleet for year-end demand when the scenario asks: year-end / annual-mean demand rate)
+    kept[s,a,c,y] <= existing fleet alive in y;  kept[y] <= kept[y-1]      (brownfield: retire, never re-buy)
 ``installed`` is a variable defined once per (s,a,c,y) rather than the vintage sum written out in
 every row that uses it (throughput per slice, power, ports, floor, cost): an exact substitution
 that cut the nonzeros of the hourly rows several-fold (benchmarks/README.md).
     sum_{s,c} unit_a * buy[s,a,c,v] <= supply cap[a,v]
-    cost: (annuity + fixed O&M) x price x installed
+    cost: (annuity + fixed O&M) x price of the vintage (price path) x purchases alive;
+          fixed O&M x catalog price x kept (the existing fleet's capital is sunk)
 ``buy`` counts purchase units (servers or racks): integer unless relaxed.
 """
 
@@ -26,7 +31,12 @@ def build_compute_sets(m: pyo.ConcreteModel) -> None:
     data: PlanningData = m.data
     sac = data.site_accel_cooling
     m.SACV = pyo.Set(
-        initialize=[(s, a, c, v) for s, a, c in sac for v in data.years if v >= data.accel_first_year[a]],
+        initialize=[
+            (s, a, c, v)
+            for s, a, c in sac
+            for v in data.years
+            if v >= data.accel_first_year[a] and data.supply_cap.get((a, v), 1.0) > 0  # a zero cap: none on sale
+        ],
         dimen=4,
         ordered=True,
     )
@@ -36,7 +46,14 @@ def build_compute_sets(m: pyo.ConcreteModel) -> None:
             if data.alive(a, v, y):
                 vintages[s, a, c, y].append(v)
     m.vintages_alive = dict(vintages)
-    m.SACY = pyo.Set(initialize=sorted(vintages), dimen=4, ordered=True)
+    existing = {
+        (s, a, c, y): data.existing_alive(s, a, c, y)
+        for s, a, c, _ in data.existing_fleet
+        for y in data.years
+        if data.existing_alive(s, a, c, y) > 0
+    }
+    m.existing_alive = existing
+    m.SACY = pyo.Set(initialize=sorted(set(vintages) | set(existing)), dimen=4, ordered=True)
     fleets: dict[tuple, list[str]] = defaultdict(list)
     for s, a, c, y in m.SACY:
         fleets[s, c, y].append(a)
@@ -75,12 +92,27 @@ def add_compute(m: pyo.ConcreteModel) -> None:
     declare_first_stage(m, m.units_bought, lambda s, a, c, v: v)  # bought in its vintage year
     m.produced = pyo.Var(m.SAKYH, domain=pyo.NonNegativeReals)
     m.installed = pyo.Var(m.SACY, domain=pyo.NonNegativeReals)
+    m.SACY_EXISTING = pyo.Set(initialize=sorted(m.existing_alive), dimen=4, ordered=True)
+    m.kept = pyo.Var(m.SACY_EXISTING, domain=pyo.NonNegativeReals, bounds=lambda m, *i: (0.0, m.existing_alive[i]))
+    declare_first_stage(m, m.kept, lambda s, a, c, y: y)  # existing units kept (not retired) in year y
+    m.retire_for_good = pyo.Constraint(m.SACY_EXISTING, rule=_retire_for_good)
     m.installed_from_purchases = pyo.Constraint(
-        m.SACY, rule=lambda m, s, a, c, y: m.installed[s, a, c, y] == _purchases_in_service(m, s, a, c, y)
+        m.SACY,
+        rule=lambda m, s, a, c, y: (
+            m.installed[s, a, c, y]
+            == _purchases_in_service(m, s, a, c, y) + (m.kept[s, a, c, y] if (s, a, c, y) in m.existing_alive else 0.0)
+        ),
     )
+    vintage_prices = {(a, v): data.accel_annual_cost(a, v) for a in data.accelerators for v in data.years}
     m.accel_price_annual = pyo.Param(
-        data.accelerators, initialize=data.accel_annual_cost, mutable=True, within=pyo.Reals
-    )
+        list(vintage_prices), initialize=vintage_prices, mutable=True, within=pyo.Reals
+    )  # $M per k-accel per year by (a, vintage)
+    m.accel_fom_annual = pyo.Param(
+        data.accelerators,
+        initialize={a: data.accel_price[a] * data.accel_fom_factor[a] for a in data.accelerators},
+        mutable=True,
+        within=pyo.Reals,
+    )  # $M per k-accel per year of a kept existing accelerator
     by_site_accel = defaultdict(list)
     for s, a, k, y, h in m.SAKYH:
         by_site_accel[s, a, y, h].append(k)
@@ -91,7 +123,10 @@ def add_compute(m: pyo.ConcreteModel) -> None:
     m.throughput_limit = pyo.Constraint(
         m.SAYH,
         rule=lambda m, s, a, y, h: (
-            pyo.quicksum(m.produced[s, a, k, y, h] * (1.0 / data.throughput[a, k]) for k in by_site_accel[s, a, y, h])
+            pyo.quicksum(
+                m.produced[s, a, k, y, h] * (data.year_end_factor[y] / (data.throughput[a, k, y] * data.utilisation[k]))
+                for k in by_site_accel[s, a, y, h]
+            )
             <= pyo.quicksum(installed(m, s, a, c, y) for c in coolings[s, a, y])
         ),
     )
@@ -108,7 +143,13 @@ def add_compute(m: pyo.ConcreteModel) -> None:
         ),
     )
     for s, a, c, y in m.SACY:
-        m.ledger.add("accelerators", y, m.accel_price_annual[a] * installed(m, s, a, c, y), site=s)
+        unit = data.accel_unit_k[a]
+        bought = [
+            m.accel_price_annual[a, v] * unit * m.units_bought[s, a, c, v]
+            for v in m.vintages_alive.get((s, a, c, y), [])
+        ]
+        kept = [m.accel_fom_annual[a] * m.kept[s, a, c, y]] if (s, a, c, y) in m.existing_alive else []
+        m.ledger.add("accelerators", y, pyo.quicksum(bought + kept), site=s)
 
 
 def _floor_if(data: PlanningData, bound: float) -> float:
@@ -123,6 +164,15 @@ def installed(m: pyo.ConcreteModel, s: str, a: str, c: str, y: int):
 def fleet_sum(m: pyo.ConcreteModel, s: str, c: str, y: int, per_k_accel: Callable[[str], float]):
     """sum over the types that can be in service at (s, c, y) of per_k_accel(a) x installed[s,a,c,y]."""
     return pyo.quicksum(per_k_accel(a) * m.installed[s, a, c, y] for a in m.fleet_types[s, c, y])
+
+
+def _retire_for_good(m: pyo.ConcreteModel, s: str, a: str, c: str, y: int):
+    """An existing accelerator retired in one year does not come back."""
+    position = m.data.years.index(y)
+    before = m.data.years[position - 1] if position > 0 else None
+    if before is None or (s, a, c, before) not in m.existing_alive:
+        return pyo.Constraint.Skip
+    return m.kept[s, a, c, y] <= m.kept[s, a, c, before]
 
 
 def _purchases_in_service(m: pyo.ConcreteModel, s: str, a: str, c: str, y: int):

@@ -3,7 +3,7 @@
     cap[s,c,y] <= M_s * design[s,c]                    (capacity only under the chosen design)
     sum_c design[s,c] <= 1                             (one design per site)
     sum_{a,c} installed[s,a,c,y] / per_rack[a,c] <= racks_s * open[s,y]   (floor space, k-rack)
-    cost: (annuity + fixed O&M) x cooling capex per MW x cap[s,c,y]
+    cost: (annuity + fixed O&M) x cooling capex per MW x built[s,c,y] (a lease includes its cooling)
 per_rack[a,c] (accelerators a rack holds under design c) comes from the design's kW per rack,
 so dense liquid racks need fewer racks and, in the network module, fewer optical ports.
 """
@@ -17,6 +17,7 @@ import pyomo.environ as pyo
 from aidc.models.data import PlanningData
 from aidc.models.formulation.compute import installed
 from aidc.models.formulation.core import declare_first_stage
+from aidc.models.formulation.sites import built_capacity
 
 
 def add_cooling(m: pyo.ConcreteModel) -> None:
@@ -43,4 +44,5 @@ def add_cooling(m: pyo.ConcreteModel) -> None:
         ),
     )
     for s, c, y in m.SCY:
-        m.ledger.add("cooling", y, data.cooling_annual_cost[c] * m.it_capacity[s, c, y], site=s)
+        sunk = data.cooling_annuity[c] * data.existing_it_mw.get((s, c), 0.0)  # built cooling pays O&M only
+        m.ledger.add("cooling", y, data.cooling_annual_cost[c] * built_capacity(m, s, c, y) - sunk, site=s)

@@ -15,6 +15,9 @@ COST_COMPONENTS = (
     "facility",
     "cooling",
     "interconnect",
+    "lease",
+    "grid",
+    "onsite",
     "energy",
     "delivery",
     "carbon",
@@ -50,6 +53,8 @@ def create_model(data: PlanningData) -> pyo.ConcreteModel:
     m.ledger = CostLedger(data.years)
     m.parameter_rows = {}  # mutable parameter name -> constraint components containing it
     m.first_stage = []  # FirstStage declarations: investment decisions (see declare_first_stage)
+    m.behind_meter = {}  # (s, y, h) -> MW supplied behind the grid meter (on-site generation, storage)
+    m.onsite_emissions = {}  # (s, y) -> tCO2 of on-site generation
     m.Y = pyo.Set(initialize=data.years, ordered=True)
     m.H = pyo.Set(initialize=data.slices, ordered=True)
     m.S = pyo.Set(initialize=data.sites, ordered=True)

@@ -10,6 +10,7 @@ import pyomo.environ as pyo
 
 from aidc.models.data import PlanningData
 from aidc.models.formulation.core import previous_year
+from aidc.models.formulation.sites import built_capacity
 
 
 def add_capex_budget(m: pyo.ConcreteModel) -> None:
@@ -17,11 +18,13 @@ def add_capex_budget(m: pyo.ConcreteModel) -> None:
 
     def new_capacity(m, s, c, y):
         before = previous_year(data, y)
-        return m.it_capacity[s, c, y] - (m.it_capacity[s, c, before] if before is not None else 0.0)
+        return built_capacity(m, s, c, y) - (built_capacity(m, s, c, before) if before is not None else 0.0)
 
     def budget(m, y):
         accelerators = pyo.quicksum(
-            data.accel_price[a] * data.accel_unit_k[a] * m.units_bought[s, a, c, v] for s, a, c, v in m.SACV if v == y
+            data.accel_price[a] * data.price_factor[a, v] * data.accel_unit_k[a] * m.units_bought[s, a, c, v]
+            for s, a, c, v in m.SACV
+            if v == y
         )
         buildings = pyo.quicksum(
             (data.facility_capex[s] + data.cooling_capex[c]) * new_capacity(m, s, c, y) for s, c in m.SC

@@ -1,0 +1,22 @@
+"""The ``aidc`` command line (``run`` is the console script).
+
+``run`` installs quiet handlers for Ctrl-C and SIGTERM before the heavy imports (Pyomo, HiGHS,
+pandas: about a second), so a signal then ends the process with its exit code and no traceback
+(nothing has been written yet); each command's error boundary (``boundary.py``) takes over after.
+"""
+
+import os
+import signal
+
+
+def _stop_quietly(signum: int, frame: object) -> None:
+    os._exit(143 if signum == signal.SIGTERM else 130)
+
+
+def run() -> None:
+    """Entry point of ``aidc`` and ``python -m aidc.optimizer``."""
+    signal.signal(signal.SIGINT, _stop_quietly)
+    signal.signal(signal.SIGTERM, _stop_quietly)
+    from aidc.optimizer.cli.main import main
+
+    main()

@@ -8,17 +8,20 @@ usable plan, or hard limits infeasible); 5 results could not be written; 130 int
 
 from __future__ import annotations
 
+import csv
 import shutil
+from collections.abc import Iterable
 from pathlib import Path
 
 import click
 
 from aidc.inputs import BASELINE_SCENARIO, INPUTS_DIR
 from aidc.optimizer import __version__
+from aidc.optimizer.cli.alternatives_command import alternatives_command
 from aidc.optimizer.cli.boundary import AidcGroup, FiniteFloat, MipGap, TimeLimit, core_limit, fail
 from aidc.optimizer.cli.report_commands import compare, report
-from aidc.optimizer.cli.sweep_command import sweep_command
-from aidc.optimizer.errors import EXIT_INVALID_INPUT, EXIT_NO_SOLUTION, EXIT_UNSERVED_STRICT
+from aidc.optimizer.cli.sweep_command import sensitivity_command, sweep_command
+from aidc.optimizer.errors import EXIT_INVALID_INPUT, EXIT_NO_SOLUTION, EXIT_UNSERVED_STRICT, SolveError
 from aidc.optimizer.inputs.loading import load_scenario
 from aidc.optimizer.results.atomic import to_json
 from aidc.optimizer.results.output_target import check_file_target, claimed_folder, write_failure
@@ -51,8 +54,8 @@ def main() -> None:
     "--out", "out_dir", type=click.Path(path_type=Path), help="Write tables and summary.json to this run folder."
 )
 @click.option("--format", "fmt", type=click.Choice(["csv", "parquet"]), default="csv", show_default=True)
-@click.option("--time-limit", type=TimeLimit, help="Solver time limit in seconds.")
-@click.option("--mip-gap", type=MipGap, default=1e-3, show_default=True)
+@click.option("--time-limit", type=TimeLimit, help="Solver time limit in seconds (default: the scenario's, else none).")
+@click.option("--mip-gap", type=MipGap, help="Relative MIP gap to stop at (default: the scenario's, else 0.001).")
 @click.option("--threads", type=click.IntRange(min=1, max=core_limit()), help="Solver threads (at most the cores).")
 @click.option("--solver", type=click.Choice(sorted(SOLVERS)), default="highs", show_default=True)
 @click.option("--relax", is_flag=True, help="Accelerator counts continuous instead of whole servers/racks.")
@@ -94,7 +97,7 @@ def solve(
     out_dir: Path | None,
     fmt: str,
     time_limit: float | None,
-    mip_gap: float,
+    mip_gap: float | None,
     threads: int | None,
     solver: str,
     relax: bool,
@@ -112,17 +115,17 @@ def solve(
 ) -> None:
     """Solve SCENARIO (default: the shipped baseline) and print the plan. A scenario with an
     uncertainty block is solved as a stochastic programme (here-and-now plan, VSS, EVPI)."""
+    progress = SilentProgress() if quiet else StderrProgress(verbose=verbose)
+    progress.stage("load and validate")
+    inputs = load_scenario(_scenario_path(scenario), allow_outside_paths=allow_outside_paths)
     options = SolveOptions(
-        time_limit=time_limit,
-        mip_gap=mip_gap,
+        time_limit=time_limit if time_limit is not None else inputs.config.solve_time_limit_s,
+        mip_gap=mip_gap if mip_gap is not None else (inputs.config.solve_mip_gap or SolveOptions.mip_gap),
         threads=threads,
         relax="all" if lp else ("units" if relax else "none"),
         marginal_costs=not no_marginal,
         solver=solver,
     )
-    progress = SilentProgress() if quiet else StderrProgress(verbose=verbose)
-    progress.stage("load and validate")
-    inputs = load_scenario(_scenario_path(scenario), allow_outside_paths=allow_outside_paths)
     protect = [path for path in (inputs.path, *inputs.sources.values()) if path is not None]
     if inputs.config.uncertainty is not None and not deterministic:
         from aidc.optimizer.cli.uncertainty_command import solve_stochastic
@@ -144,7 +147,7 @@ def solve(
     if method:
         fail("error: --method needs a scenario with an uncertainty block", EXIT_INVALID_INPUT)
     if export_model:
-        check_file_target(export_model, EXPORT_SUFFIXES, protect=protect)
+        export_model = check_file_target(export_model, EXPORT_SUFFIXES, protect=protect, beside=out_dir)
     if out_dir is None:
         result = _solve(inputs, options, progress, export_model)
     else:
@@ -159,23 +162,31 @@ def solve(
     click.echo(to_json(summary) if as_json else render_summary(summary), nl=not as_json)
     if out_dir and not as_json:
         click.echo(f"  results written to {out_dir}")
-    if summary["status"] != "optimal" and summary["tokens_served"] <= 0 and summary["unserved_share"] > 0:
-        fail(
-            f"error: the solver stopped ({summary['termination']}) with a plan that serves no demand; "
-            "raise --time-limit",
-            EXIT_NO_SOLUTION,
-        )
     if strict and summary["tokens_unserved"] > 0:
         fail(f"error: {summary['unserved_share']:.2%} of demand is unserved (--strict)", EXIT_UNSERVED_STRICT)
 
 
 def _solve(inputs, options: SolveOptions, progress, export_model: Path | None):
+    """Build, export if asked (atomically), solve; SolveError (exit 4) for a plan that stopped
+    early serving nothing, before anything is written."""
     from aidc.optimizer.planner import Planner
 
     planner = Planner(inputs, options, progress)
     if export_model:
-        planner.export_model(export_model)
-    return planner.solve()
+        progress.stage(f"export {export_model.name}")
+        try:
+            planner.export_model(export_model)
+        except OSError as error:
+            raise write_failure(export_model, error) from None
+    result = planner.solve()
+    summary = result.summary
+    if summary["status"] != "optimal" and summary["tokens_served"] <= 0 and summary["unserved_share"] > 0:
+        raise SolveError(
+            f"the solver stopped early ({summary['termination']}) and its best plan so far serves no demand; "
+            "no plan was written; raise --time-limit",
+            EXIT_NO_SOLUTION,
+        )
+    return result
 
 
 @main.command()
@@ -210,6 +221,18 @@ def catalog(name: str | None, scenario: str | None, notes: bool) -> None:
     click.echo(render_catalogs(inputs, names, notes=notes))
 
 
+def _files_a_scenario_reads(sources: Iterable[Path]) -> list[Path]:
+    """Every shipped file a scenario reads: its catalogs and, for an hourly series index, the series it lists."""
+    files: list[Path] = []
+    for path in sources:
+        files.append(path)
+        if path.parent.name == "hourly":
+            with path.open(newline="", encoding="utf-8") as index:
+                listed = dict.fromkeys(row["file"] for row in csv.DictReader(index))
+            files.extend(path.parent / name for name in listed)
+    return files
+
+
 @main.command()
 @click.argument("folder", type=click.Path(path_type=Path))
 @click.option(
@@ -226,16 +249,17 @@ def init(folder: Path, name: str) -> None:
     inputs = load_scenario(source)
     with claimed_folder(folder, "scenario", replace=False) as staging:
         (staging / "scenarios").mkdir()
-        (staging / "catalogs").mkdir()
         shutil.copyfile(source, staging / "scenarios" / source.name)
-        for path in inputs.sources.values():
-            shutil.copyfile(path, staging / "catalogs" / path.name)
+        for path in _files_a_scenario_reads(inputs.sources.values()):
+            target = staging / path.relative_to(INPUTS_DIR)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)
         shutil.copyfile(INPUTS_DIR / "README.md", staging / "README.md")
     click.echo(f"scenario written to {folder / 'scenarios' / source.name}; solve it with:")
     click.echo(f"  aidc solve {folder / 'scenarios' / source.name}")
 
 
-for command in (report, compare, sweep_command):
+for command in (report, compare, sweep_command, sensitivity_command, alternatives_command):
     main.add_command(command)
 
 if __name__ == "__main__":

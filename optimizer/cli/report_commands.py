@@ -14,18 +14,43 @@ import click
 
 from aidc.optimizer.errors import InputError, InputIssue
 from aidc.optimizer.results.output_target import check_target
-from aidc.optimizer.results.run_folder import load_run
+from aidc.optimizer.results.run_folder import RUN_COLUMNS, load_run
 
 OutDir = click.Path(path_type=Path)
+MAX_CATEGORIES = {"site": 150, "region": 300, "workload": 50, "accelerator": 60, "slice": 10_000}
+"""Most distinct ids a chart draws (one panel per site, a line per region...): beyond them a
+figure grows past what matplotlib can render, so the run is refused instead."""
+_DRAWN = ("accelerators", "capacity", "energy", "power", "marginal_costs", "demand")
+
+
+def _columns(names: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    return {name: RUN_COLUMNS.get(name, ()) for name in names}
+
+
+def _drawable(run_dir: Path, tables: dict[str, Any]) -> None:
+    """InputError if a table holds more distinct ids than its chart can draw."""
+    issues = []
+    for name in _DRAWN:
+        frame = tables.get(name)
+        for column, most in MAX_CATEGORIES.items():
+            if frame is not None and column in frame.columns and frame[column].nunique() > most:
+                count = frame[column].nunique()
+                issues.append(
+                    InputIssue(
+                        str(run_dir), f"{name}.csv", column, f"{count:,} distinct values; a report draws {most:,}"
+                    )
+                )
+    if issues:
+        raise InputError(issues)
 
 
 def _malformed(run_dirs: list[Path], draw: Callable[[], Any]) -> Any:
     """Run ``draw``; a table of the run folder(s) that does not hold what a plan holds is bad input."""
     try:
         return draw()
-    except (KeyError, ValueError, TypeError, IndexError, AttributeError, ZeroDivisionError) as error:
+    except (KeyError, ValueError, TypeError, IndexError, AttributeError, ArithmeticError) as error:
         where = " / ".join(str(path) for path in run_dirs)
-        detail = f"{type(error).__name__}: {str(error)[:200]}"
+        detail = str(error).splitlines()[0][:200] if str(error) else "a value of the wrong kind"
         raise InputError(
             [InputIssue(where, "", "", f"a table does not hold what a solved plan holds ({detail})")]
         ) from None
@@ -41,7 +66,8 @@ def report(run_dir: Path, out_dir: Path | None) -> None:
 
     target = out_dir or run_dir / "report"
     check_target(target, "report", protect=[run_dir])
-    summary, tables = load_run(run_dir, REQUIRED_TABLES)
+    summary, tables = load_run(run_dir, _columns(REQUIRED_TABLES), optional=("cost_per_mtok_by_year",))
+    _drawable(run_dir, tables)
     path = _malformed([run_dir], lambda: write_report(summary, tables, target, protect=[run_dir]))
     click.echo(f"report written to {path}")
 
@@ -56,7 +82,9 @@ def compare(run_a: Path, run_b: Path, out_dir: Path | None) -> None:
 
     if out_dir:
         check_target(out_dir, "comparison", protect=[run_a, run_b])
-    runs = (load_run(run_a, COMPARE_TABLES), load_run(run_b, COMPARE_TABLES))
+    runs = (load_run(run_a, _columns(COMPARE_TABLES)), load_run(run_b, _columns(COMPARE_TABLES)))
+    for path, (_, tables) in zip((run_a, run_b), runs, strict=True):
+        _drawable(path, tables)
     comparison = _malformed([run_a, run_b], lambda: compare_runs(*runs, str(run_a), str(run_b)))
     click.echo(_malformed([run_a, run_b], lambda: render_text(comparison)), nl=False)
     if out_dir:

@@ -6,16 +6,19 @@ raised together as one :class:`InputError`.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from aidc.models.inputs import ScenarioInputs
 from aidc.models.schema import CATALOG_KEYS, CATALOG_ROWS, Override, ScenarioConfig
-from aidc.optimizer.errors import InputError, InputIssue
+from aidc.optimizer.errors import InputError, InputIssue, plain
+from aidc.optimizer.inputs.csv_reader import read_csv_table
+from aidc.optimizer.inputs.hourly import read_hourly_series
+from aidc.optimizer.inputs.yaml_reader import read_yaml_mapping
 
 SLICE_KEYED = ("profiles",)
 REFERENCES: list[tuple[str, str, str, str]] = [
@@ -30,6 +33,14 @@ REFERENCES: list[tuple[str, str, str, str]] = [
     ("demand", "workload", "workloads", "workload"),
     ("profiles", "slice", "slices", "slice"),
     ("supply_caps", "accelerator", "accelerators", "accelerator"),
+    ("price_paths", "accelerator", "accelerators", "accelerator"),
+    ("existing_fleet", "site", "sites", "site"),
+    ("existing_fleet", "accelerator", "accelerators", "accelerator"),
+    ("existing_fleet", "cooling", "cooling", "cooling"),
+    ("existing_sites", "site", "sites", "site"),
+    ("existing_sites", "cooling", "cooling", "cooling"),
+    ("sites", "jurisdiction", "jurisdictions", "jurisdiction"),
+    ("energy_price_paths", "site", "sites", "site"),
 ]
 SELECTABLE = {
     "sites": ("sites", "site"),
@@ -41,64 +52,105 @@ SELECTABLE = {
 }
 
 
-def describe_pydantic_error(error: dict[str, Any]) -> str:
-    """A pydantic error as 'what was expected; what was found'."""
-    message = error["msg"]
-    if error["type"] == "missing":
-        return "a value is required but the cell is empty or the column is missing"
+_ID_PATTERN = r"^[A-Za-z0-9_.\-]+$"
+# parts of a pydantic error location that name a schema, not a place in the input
+_SCHEMA_PARTS = re.compile(
+    r"^(constrained-\w+|function-\w+\[.*|(dict|list|tuple|set|frozenset)\[.*|str|int|float|bool)$"
+)
+
+
+def describe_pydantic_error(error: dict[str, Any], *, csv: bool = False) -> str:
+    """A pydantic error as 'what was expected; what was found', in plain words (no schema or
+    type names, no Python reprs)."""
+    kind = error.get("type", "")
+    if kind == "missing":
+        return "a value is required but the cell is empty or the column is missing" if csv else "a value is required"
+    if kind == "string_pattern_mismatch":
+        ctx = error.get("ctx") or {}
+        message = (
+            "expected an id of letters, digits, '_', '.' or '-' (no spaces)"
+            if ctx.get("pattern") == _ID_PATTERN
+            else "does not have the expected form"
+        )
+    else:
+        message = str(error.get("msg", "invalid value"))
     found = error.get("input")
-    if isinstance(found, dict):
+    if isinstance(found, dict) or kind in ("missing", "value_error", "assertion_error"):
         return message
-    return f"{message}; found {found!r}"
+    return f"{message}; found {plain(found)}"
+
+
+def _input_path(loc: tuple) -> list[Any]:
+    """The parts of a pydantic location that are places in the input (not schema names)."""
+    return [part for part in loc if not (isinstance(part, str) and _SCHEMA_PARTS.match(part))]
+
+
+def _path_text(parts: list[Any]) -> str:
+    text = ""
+    for part in parts:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
 
 
 def pydantic_issues(exc: ValidationError, file: str, location: str = "") -> list[InputIssue]:
     """Input issues from a pydantic error: at ``location`` (a CSV line), or, for a YAML file, at the
-    YAML path of each error with its last part as the field."""
-    issues = []
-    for error in exc.errors():
-        loc = [str(part) for part in error["loc"]]
-        if location or len(loc) <= 1:
-            where, field = location, ".".join(loc)
+    YAML path of each error with its last key as the field. Errors of the members of a union at
+    one place become one issue."""
+    grouped: dict[tuple[str, str], list[str]] = {}
+    errors = [(error, _input_path(error["loc"])) for error in exc.errors()]
+    tagged = [path for error, path in errors if len(path) < len(error["loc"])]
+    for error, parts in errors:
+        if len(parts) < len(error["loc"]) and any(len(o) > len(parts) and o[: len(parts)] == parts for o in tagged):
+            continue  # a union member that did not fit, where another member fitted deeper down
+        key_error = bool(parts) and parts[-1] == "[key]"
+        parts = [part for part in parts if part != "[key]"]
+        message = describe_pydantic_error(dict(error), csv=bool(location))
+        if key_error:
+            message = f"the key {plain(parts[-1]) if parts else ''}: {message}"
+        if location:
+            where, field = location, ".".join(str(part) for part in parts)
+        elif parts and isinstance(parts[-1], str):
+            where, field = _path_text(parts[:-1]), parts[-1]
         else:
-            where, field = ".".join(loc[:-1]), loc[-1]
-        issues.append(InputIssue(file, where, field, describe_pydantic_error(dict(error))))
+            names = [part for part in parts if isinstance(part, str)]
+            where, field = _path_text(parts), names[-1] if names else ""
+        grouped.setdefault((where, str(field)), []).append(message)
+    issues = []
+    for (where, field), messages in grouped.items():
+        unique = list(dict.fromkeys(messages))
+        text = unique[0]
+        if len(unique) > 1:
+            others = [m.split("; found")[0].removeprefix("Input should be ") for m in unique[1:]]
+            head, _, found = unique[0].partition("; found")
+            text = f"{head} (or {', or '.join(others)})" + (f"; found{found}" if found else "")
+        issues.append(InputIssue(file, where, field, text))
     return issues
 
 
-def read_yaml_mapping(path: Path) -> dict[str, Any]:
-    """Parse a YAML file safely (no object construction); it must be a mapping."""
-    if not path.is_file():
-        raise InputError([InputIssue(str(path), "", "", "file does not exist")])
-    if path.suffix.lower() not in (".yaml", ".yml"):
-        raise InputError([InputIssue(str(path), "", "", "expected a .yaml or .yml file")])
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise InputError([InputIssue(str(path), "", "", f"not valid YAML: {exc}")]) from None
-    if not isinstance(data, dict):
-        kind = type(data).__name__ if data is not None else "an empty file"
-        raise InputError([InputIssue(str(path), "", "", f"expected a YAML mapping, found {kind}")])
-    return data
-
-
 def resolve_catalog_path(
-    scenario_path: Path, relative: str, allow_outside: bool
+    scenario_path: Path, relative: str, allow_outside: bool, name: str = ""
 ) -> tuple[Path | None, InputIssue | None]:
-    """The catalog file a scenario names; confined to the scenario's root unless allowed."""
-    path = (scenario_path.parent / relative).resolve()
-    root = scenario_root(scenario_path)
-    if not allow_outside and not path.is_relative_to(root):
-        return None, InputIssue(
-            str(scenario_path),
-            "catalogs",
-            relative,
-            f"path leaves the scenario's folder {root} (pass --allow-outside-paths to permit)",
-        )
-    if not path.is_file():
-        return None, InputIssue(str(scenario_path), "catalogs", relative, f"file {path} does not exist")
-    if path.suffix.lower() != ".csv":
-        return None, InputIssue(str(scenario_path), "catalogs", relative, "expected a .csv file")
+    """The catalog file a scenario names (as catalog ``name``); confined to the scenario's root
+    unless allowed."""
+
+    def issue(message: str) -> tuple[None, InputIssue]:
+        if name:
+            return None, InputIssue(str(scenario_path), "catalogs", name, f"{plain(relative)}: {message}")
+        return None, InputIssue(str(scenario_path), "catalogs", relative, message)
+
+    if "\x00" in relative or not relative.strip():
+        return issue("expected a file name")
+    try:
+        path = (scenario_path.parent / relative).resolve()
+        root = scenario_root(scenario_path)
+        if not allow_outside and not path.is_relative_to(root):
+            return issue(f"path leaves the scenario's folder {root} (pass --allow-outside-paths to permit)")
+        if path.suffix.lower() != ".csv":
+            return issue("expected a .csv file")
+        if not path.is_file():
+            return issue(f"file {path} does not exist" if not path.exists() else f"{path} is not a file")
+    except (OSError, RuntimeError) as error:  # a name too long, a loop of links
+        return issue(f"cannot be used as a file name ({getattr(error, 'strerror', None) or error})")
     return path, None
 
 
@@ -109,30 +161,44 @@ def scenario_root(scenario_path: Path) -> Path:
     return folder.parent if folder.name == "scenarios" else folder
 
 
-def read_catalog(name: str, path: Path) -> tuple[pd.DataFrame, list[InputIssue]]:
-    """Read and validate one catalog CSV row by row against its schema."""
+Lines = dict[str, list[int]]
+"""Catalog name -> the file line of each row of its table (by position in the table)."""
+
+
+def row_place(lines: Lines | None, catalog: str, index: Any) -> str:
+    """Where row ``index`` (a label of the catalog's RangeIndex) of ``catalog`` is: its file line
+    when known, else its row number."""
+    known = (lines or {}).get(catalog)
+    if known is not None and isinstance(index, int) and 0 <= index < len(known):
+        return f"line {known[index]}"
+    return f"row {int(index) + 1}" if isinstance(index, int) else f"row {index}"
+
+
+def read_catalog(name: str, path: Path) -> tuple[pd.DataFrame, list[InputIssue], list[int]]:
+    """Read and validate one catalog CSV row by row against its schema; the frame, the issues
+    and the file line of each row of the frame."""
     row_model: type[BaseModel] = CATALOG_ROWS[name]
     file = str(path)
-    try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        return pd.DataFrame(), [InputIssue(file, "", "", f"not a readable CSV file: {exc}")]
-    issues = _header_issues(raw.columns, row_model, file)
-    if issues:
-        return pd.DataFrame(), issues
-    if raw.empty:
-        return pd.DataFrame(), [InputIssue(file, "", "", "the catalog has a header but no rows")]
-    records = []
-    for index, row in enumerate(raw.to_dict(orient="records")):
-        cells = {key: value for key, value in row.items() if value.strip() != ""}
+    table, issues = read_csv_table(path)
+    if table is None:
+        return pd.DataFrame(), issues, []
+    header_issues = _header_issues(table.header, row_model, file)
+    if header_issues:
+        return pd.DataFrame(), header_issues, []
+    if not table.rows and not issues:
+        return pd.DataFrame(), [InputIssue(file, "", "", "the catalog has a header but no rows")], []
+    records, lines = [], []
+    for line, row in zip(table.lines, table.rows, strict=True):
+        cells = {key: value for key, value in row.items() if value != ""}
         try:
             records.append(row_model.model_validate(cells).model_dump())
+            lines.append(line)
         except ValidationError as exc:
-            issues.extend(pydantic_issues(exc, file, f"line {index + 2}"))
+            issues.extend(pydantic_issues(exc, file, f"line {line}"))
     frame = pd.DataFrame.from_records(records, columns=_column_order(row_model))
     if not issues:
-        issues.extend(_duplicate_issues(frame, name, file))
-    return frame, issues
+        issues.extend(_duplicate_issues(frame, name, file, {name: lines}))
+    return frame, issues, lines
 
 
 def _column_order(row_model: type[BaseModel]) -> list[str]:
@@ -141,7 +207,7 @@ def _column_order(row_model: type[BaseModel]) -> list[str]:
     return [name for name in row_model.model_fields if name not in provenance] + provenance
 
 
-def _header_issues(columns: pd.Index, row_model: type[BaseModel], file: str) -> list[InputIssue]:
+def _header_issues(columns: list[str], row_model: type[BaseModel], file: str) -> list[InputIssue]:
     known = set(row_model.model_fields)
     required = {name for name, info in row_model.model_fields.items() if info.is_required()}
     present = [str(column).strip() for column in columns]
@@ -156,21 +222,25 @@ def _header_issues(columns: pd.Index, row_model: type[BaseModel], file: str) -> 
     return issues
 
 
-def _duplicate_issues(frame: pd.DataFrame, name: str, file: str) -> list[InputIssue]:
+def _duplicate_issues(frame: pd.DataFrame, name: str, file: str, lines: Lines | None = None) -> list[InputIssue]:
     keys = list(CATALOG_KEYS[name])
+    if frame.empty or not set(keys) <= set(frame.columns):
+        return []
     duplicated = frame.duplicated(subset=keys, keep="first")
     return [
         InputIssue(
             file,
-            f"line {index + 2}",
+            row_place(lines, name, index),
             ",".join(keys),
-            f"duplicate id {tuple(frame.loc[index, keys])}; each must appear once",
+            f"duplicate id ({', '.join(plain(value) for value in values)}); each must appear once",
         )
-        for index in frame.index[duplicated]
+        for index, *values in frame.loc[duplicated, keys].itertuples(index=True, name=None)
     ]
 
 
-def check_references(tables: dict[str, pd.DataFrame], files: dict[str, str]) -> list[InputIssue]:
+def check_references(
+    tables: dict[str, pd.DataFrame], files: dict[str, str], lines: Lines | None = None
+) -> list[InputIssue]:
     """Every id a catalog refers to must exist in the catalog it names."""
     issues: list[InputIssue] = []
     for catalog, column, target, target_column in REFERENCES:
@@ -178,33 +248,35 @@ def check_references(tables: dict[str, pd.DataFrame], files: dict[str, str]) -> 
             continue
         known = set(tables[target][target_column])
         for index, value in tables[catalog][column].items():
-            if value not in known:
+            if value is not None and value == value and value not in known:
                 issues.append(
                     InputIssue(
                         files[catalog],
-                        f"line {index + 2}",
+                        row_place(lines, catalog, index),
                         column,
-                        f"unknown {target_column} {value!r}; expected one of {files[target]}",
+                        f"unknown {target_column} {plain(value)}; expected one of {files[target]}",
                     )
                 )
-    issues += _profile_references(tables, files)
-    issues += _allowed_accelerator_references(tables, files)
+    issues += _profile_references(tables, files, lines)
+    issues += _allowed_accelerator_references(tables, files, lines)
     return issues
 
 
-def _profile_references(tables: dict[str, pd.DataFrame], files: dict[str, str]) -> list[InputIssue]:
+def _profile_references(
+    tables: dict[str, pd.DataFrame], files: dict[str, str], lines: Lines | None
+) -> list[InputIssue]:
     profiles = tables.get("profiles", pd.DataFrame(columns=["profile", "slice"]))
     known = set(profiles["profile"]) | {"flat"}
     issues = []
     for catalog, column in (("workloads", "load_profile"), ("supply", "profile")):
         for index, value in tables[catalog][column].items():
-            if value not in known:
+            if value is not None and value == value and value not in known:
                 issues.append(
                     InputIssue(
                         files[catalog],
-                        f"line {index + 2}",
+                        row_place(lines, catalog, index),
                         column,
-                        f"unknown profile {value!r}; expected 'flat' or a profile in the profiles catalog",
+                        f"unknown profile {plain(value)}; expected 'flat' or a profile in the profiles catalog",
                     )
                 )
     if "slices" in tables and not profiles.empty:
@@ -223,7 +295,9 @@ def _profile_references(tables: dict[str, pd.DataFrame], files: dict[str, str]) 
     return issues
 
 
-def _allowed_accelerator_references(tables: dict[str, pd.DataFrame], files: dict[str, str]) -> list[InputIssue]:
+def _allowed_accelerator_references(
+    tables: dict[str, pd.DataFrame], files: dict[str, str], lines: Lines | None
+) -> list[InputIssue]:
     known = set(tables["accelerators"]["accelerator"])
     issues = []
     for index, value in tables["sites"]["allowed_accelerators"].items():
@@ -234,7 +308,7 @@ def _allowed_accelerator_references(tables: dict[str, pd.DataFrame], files: dict
             issues.append(
                 InputIssue(
                     files["sites"],
-                    f"line {index + 2}",
+                    row_place(lines, "sites", index),
                     "allowed_accelerators",
                     f"unknown accelerator(s) {unknown}; expected ids of the accelerators catalog or '*'",
                 )
@@ -243,7 +317,7 @@ def _allowed_accelerator_references(tables: dict[str, pd.DataFrame], files: dict
 
 
 def apply_overrides(
-    tables: dict[str, pd.DataFrame], overrides: list[Override], scenario_file: str
+    tables: dict[str, pd.DataFrame], overrides: list[Override], scenario_file: str, lines: Lines | None = None
 ) -> tuple[dict[str, pd.DataFrame], list[InputIssue]]:
     """Apply ``set`` and ``scale`` overrides; every changed row is validated again."""
     issues: list[InputIssue] = []
@@ -281,7 +355,8 @@ def apply_overrides(
             try:
                 revalidated.append(row_model.model_validate(cells).model_dump())
             except ValidationError as exc:
-                issues.extend(pydantic_issues(exc, scenario_file, f"{location} on {override.catalog} line {index + 2}"))
+                place = row_place(lines, override.catalog, index)
+                issues.extend(pydantic_issues(exc, scenario_file, f"{location} on {override.catalog} {place}"))
                 revalidated.append(row.to_dict())
         tables[override.catalog] = pd.DataFrame.from_records(revalidated, index=frame.index)
     return tables, issues
@@ -302,7 +377,7 @@ def apply_selection(
             continue
         unknown = sorted(set(chosen) - set(tables[catalog][column]))
         if unknown:
-            issues.append(InputIssue(scenario_file, f"select.{key}", key, f"unknown id(s) {unknown}"))
+            issues.append(InputIssue(scenario_file, f"select.{key}", key, f"unknown id(s) {plain(unknown)}"))
         keep = set(chosen)
         for name, frame in tables.items():
             if column in frame.columns and (name == catalog or (name, column) in _referring(column)):
@@ -315,41 +390,82 @@ def _referring(column: str) -> set[tuple[str, str]]:
 
 
 def load_scenario(path: str | Path, *, allow_outside_paths: bool = False) -> ScenarioInputs:
-    """Read, validate and assemble a scenario; raises :class:`InputError` listing every problem."""
+    """Read, validate and assemble a scenario; raises :class:`InputError` listing every problem.
+
+    Problems are gathered in two rounds: the scenario file's settings together with every
+    catalog's rows; then, once both are readable, references between catalogs, settings that name
+    unknown ids, overrides and selections together."""
     scenario_path = Path(path)
     raw = read_yaml_mapping(scenario_path)
     file = str(scenario_path)
+    issues: list[InputIssue] = []
+    config: ScenarioConfig | None = None
     try:
         config = ScenarioConfig.model_validate(raw)
     except ValidationError as exc:
-        raise InputError(pydantic_issues(exc, file, "")) from None
-    issues: list[InputIssue] = []
+        issues += pydantic_issues(exc, file, "")
+    catalogs = config.catalogs if config is not None else _readable_catalogs(raw.get("catalogs"))
     tables: dict[str, pd.DataFrame] = {}
     files: dict[str, str] = {}
     sources: dict[str, Path] = {}
-    for name, relative in config.catalogs.items():
-        catalog_path, issue = resolve_catalog_path(scenario_path, relative, allow_outside_paths)
+    lines: Lines = {}
+    for name, relative in catalogs.items():
+        catalog_path, issue = resolve_catalog_path(scenario_path, relative, allow_outside_paths, name)
         if issue:
             issues.append(issue)
             continue
         assert catalog_path is not None
-        frame, catalog_issues = read_catalog(name, catalog_path)
+        frame, catalog_issues, lines[name] = read_catalog(name, catalog_path)
         issues.extend(catalog_issues)
         tables[name] = frame
         files[name] = str(catalog_path)
         sources[name] = catalog_path
+    if issues or config is None:
+        raise InputError(issues)
+    references = check_references(tables, files, lines)
+    issues += references + _year_issues(config, tables, files) + _setting_issues(config, tables, file)
+    changed, override_issues = apply_overrides(tables, config.overrides, file, lines)
+    issues += override_issues
+    if not override_issues and config.overrides:  # ids an override changed must still fit together
+        after = check_references(changed, files, lines)
+        after += [
+            item for name, frame in changed.items() for item in _duplicate_issues(frame, name, files[name], lines)
+        ]
+        issues += [
+            InputIssue(item.file, item.location, item.field, f"{item.message} (after the scenario's overrides)")
+            for item in after
+            if item not in references
+        ]
+    selected, selection_issues = apply_selection(changed, config, file)
+    issues += selection_issues
+    hourly, hourly_issues = read_hourly_series(tables, sources)
+    issues += hourly_issues
     if issues:
         raise InputError(issues)
-    issues.extend(check_references(tables, files))
-    issues.extend(_year_issues(config, tables, files))
-    if issues:
-        raise InputError(issues)
-    tables, override_issues = apply_overrides(tables, config.overrides, file)
-    tables, selection_issues = apply_selection(tables, config, file)
-    issues = override_issues + selection_issues
-    if issues:
-        raise InputError(issues)
-    return ScenarioInputs(config=config, tables=tables, path=scenario_path, sources=sources)
+    return ScenarioInputs(config=config, tables=selected, path=scenario_path, sources=sources, hourly=hourly)
+
+
+def _readable_catalogs(catalogs: Any) -> dict[str, str]:
+    """The entries of a scenario's ``catalogs`` mapping that can be read although the file's
+    settings are invalid (so their problems are reported in the same round)."""
+    if not isinstance(catalogs, dict):
+        return {}
+    return {name: path for name, path in catalogs.items() if name in CATALOG_ROWS and isinstance(path, str)}
+
+
+def _setting_issues(config: ScenarioConfig, tables: dict[str, pd.DataFrame], file: str) -> list[InputIssue]:
+    """Settings that name ids no catalog has (they would be silently ignored)."""
+    known = set(tables["workloads"]["workload"])
+    return [
+        InputIssue(
+            file,
+            "workload_demand_scale",
+            workload,
+            f"unknown workload {plain(workload)}; expected one of {sorted(known)}",
+        )
+        for workload in config.workload_demand_scale
+        if workload not in known
+    ]
 
 
 def _year_issues(config: ScenarioConfig, tables: dict[str, pd.DataFrame], files: dict[str, str]) -> list[InputIssue]:

@@ -9,6 +9,7 @@ programme, and is what warm changes must equal.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import Any, Literal
@@ -41,6 +42,7 @@ FILTERS = (
     "column",
     "mode",
 )
+MAX_VALUE = 1e12  # largest magnitude of a numeric parameter's value (as the catalogs' sanity bounds)
 POSITIVE_KINDS = (*(kind for kind in sweep_kinds() if kind.endswith("_scale")), "unserved_penalty")
 LOCKED_SETTINGS = ("catalogs", "overrides", "name")  # cannot be varied case by case
 
@@ -95,8 +97,12 @@ def value_problem(parameter: Parameter, value: Any) -> str | None:
     """What is wrong with ``value`` for a numeric-kind ``parameter`` (None: fine)."""
     if not parameter.numeric:
         return None
-    if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
+    if isinstance(value, bool) or not isinstance(value, int | float):
         return f"{parameter.kind} expects a number ({KINDS[parameter.kind][0]})"
+    if not math.isfinite(value):
+        return f"{parameter.kind} expects a finite number ({KINDS[parameter.kind][0]})"
+    if abs(value) > MAX_VALUE:
+        return f"{parameter.kind} expects a value of at most {MAX_VALUE:g}"
     if parameter.kind in POSITIVE_KINDS and value <= 0:
         return f"{parameter.kind} expects a value above 0"
     if value < 0:

@@ -95,9 +95,13 @@ def _accelerator_price_base(data: PlanningData) -> dict[Key, float]:
 
 
 def _push_accelerator_price(m: pyo.ConcreteModel, data: PlanningData, key: Key, usd_per_accel: float) -> None:
-    """The annual cost (annuity + fixed O&M per accelerator) follows the purchase price."""
+    """The annual cost (annuity + fixed O&M per accelerator) of every vintage follows the catalog
+    price (the price path's factors kept), and so does the fixed O&M of a kept existing fleet."""
     (accelerator,) = key
-    m.accel_price_annual[accelerator] = usd_per_accel / 1000.0 * data.accel_annual_factor[accelerator]
+    for year in data.years:
+        factor = data.price_factor[accelerator, year] * data.accel_annual_factor[accelerator]
+        m.accel_price_annual[accelerator, year] = usd_per_accel / 1000.0 * factor
+    m.accel_fom_annual[accelerator] = usd_per_accel / 1000.0 * data.accel_fom_factor[accelerator]
 
 
 def _demand_base(data: PlanningData) -> dict[Key, float]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -26,7 +28,7 @@ from aidc.optimizer.solve import (
     raise_if_no_plan,
 )
 
-INTEGER_VARIABLES = ("units_bought", "site_open", "cooling_design")
+INTEGER_VARIABLES = ("units_bought", "site_open", "cooling_design", "halls")
 BINARY_VARIABLES = ("site_open", "cooling_design")
 
 
@@ -40,6 +42,7 @@ def relax_binaries(model: pyo.ConcreteModel, relax: str) -> None:
     if relax == "all":
         for name in BINARY_VARIABLES:
             getattr(model, name).domain = pyo.UnitInterval
+        model.halls.domain = pyo.NonNegativeReals
 
 
 @with_parameter_methods
@@ -87,22 +90,39 @@ class Planner:
 
     def export_model(self, path: str | Path, names: bool = True) -> None:
         """Write the exact model handed to the solver (``.mps`` or ``.lp``), with Pyomo's variable
-        and constraint names unless ``names`` is false (naming costs a few microseconds per column)."""
-        self.session.export(Path(path), names=names)
+        and constraint names unless ``names`` is false (naming costs a few microseconds per column).
+        The file is written beside ``path`` and renamed into place: it is complete or absent."""
+        path = Path(path)
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix.lower(), dir=path.parent)
+        os.close(handle)
+        try:
+            self.session.export(Path(temporary), names=names)
+            os.chmod(temporary, 0o644)
+            os.replace(temporary, path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
 
     def has_integers(self) -> bool:
         return any(not var.is_continuous() for name in INTEGER_VARIABLES for var in getattr(self.model, name).values())
 
+    def optimise(self, options: SolveOptions | None = None) -> SolveOutcome:
+        """Minimise the model's active objective (the staged MIP with whole units) and leave the
+        plan in the model; SolveError when there is no plan. :meth:`solve` adds marginal costs and
+        tables; near-optimal alternatives call it with other objectives active."""
+        options = options or self.options
+        if self.data.integer_units and options.relax == "none" and options.staged:
+            outcome = solve_staged(self.model, self.session, options, self.progress)
+        else:
+            self.progress.stage("solve (LP)" if not self.has_integers() else "solve (MIP)")
+            outcome = self.session.solve(options, lp=not self.has_integers(), progress=self.progress)
+        raise_if_no_plan(outcome)
+        return outcome
+
     def solve(self, options: SolveOptions | None = None) -> PlanResult:
         """Solve; with integers, also fix them and re-solve the LP for marginal costs."""
         options = options or self.options
-        session = self.session
-        if self.data.integer_units and options.relax == "none" and options.staged:
-            outcome = solve_staged(self.model, session, options, self.progress)
-        else:
-            self.progress.stage("solve (LP)" if not self.has_integers() else "solve (MIP)")
-            outcome = session.solve(options, lp=not self.has_integers(), progress=self.progress)
-        raise_if_no_plan(outcome)
+        outcome = self.optimise(options)
         mip_outcome = outcome
         duals_available = not self.has_integers()
         if options.marginal_costs and self.has_integers():
@@ -122,6 +142,7 @@ class Planner:
             duals=self._demand_duals() if duals_available else {},
             build_seconds=self.prepare_seconds + self.build_seconds,
         )
+        result.summary["solver"] = options.solver
         result.timings.update(prepare_seconds=self.prepare_seconds, build_seconds=self.build_seconds)
         result.timings["extract_seconds"] = time.perf_counter() - started
         return result

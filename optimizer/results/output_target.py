@@ -1,7 +1,7 @@
 """Output targets that cannot lose data.
 
 Every folder aidc writes carries a marker file (``.aidc-folder``, JSON with its kind: run,
-report, comparison, sweep, scenario). An output target is claimed *before* any work:
+report, comparison, sweep, scenario, alternatives). An output target is claimed *before* any work:
 
 - a target that exists and is neither empty nor an aidc folder of the same kind is refused
   (exit 2): ``--out .``, ``--out inputs`` or ``aidc report RUN --out RUN`` change nothing;
@@ -27,16 +27,22 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from aidc.optimizer.errors import EXIT_INVALID_INPUT, EXIT_WRITE_FAILED, OutputError
-from aidc.optimizer.results.atomic import exchange, move_into_place, write_text_atomic
+from aidc.optimizer.results.atomic import deferred_interrupts, exchange, move_into_place, write_text_atomic
 
 MARKER = ".aidc-folder"
-KINDS = ("run", "report", "comparison", "sweep", "scenario")
+KINDS = ("run", "report", "comparison", "sweep", "scenario", "alternatives")
+WRITTEN: list[Path] = []
+"""Targets this process has written (or is writing into, for live folders), for the message of an
+interruption."""
 
 
 def folder_kind(folder: Path) -> str | None:
     """The kind an aidc marker gives ``folder``, or None if it has no (valid) marker."""
-    try:
-        data = json.loads((folder / MARKER).read_text(encoding="utf-8"))
+    marker = folder / MARKER
+    try:  # a regular, small file only: a FIFO or a device would block or never end
+        if not marker.is_file() or marker.stat().st_size > 4096:
+            return None
+        data = json.loads(marker.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     kind = data.get("kind") if isinstance(data, dict) else None
@@ -137,9 +143,11 @@ def _remove_leftovers(target: Path) -> None:
             shutil.rmtree(leftover, ignore_errors=True)
 
 
-def write_failure(target: Path, error: OSError) -> OutputError:
-    reason = "the disk is full" if error.errno == errno.ENOSPC else (error.strerror or str(error))
-    return OutputError(f"{target}: could not write the results ({reason}); nothing was changed", EXIT_WRITE_FAILED)
+def write_failure(target: Path, error: OSError, outcome: str = "nothing was changed") -> OutputError:
+    """The OutputError (exit 5) of a write that failed, saying why and what was left."""
+    reasons = {errno.ENOSPC: "the disk is full", errno.EFBIG: "a file grew beyond the size allowed"}
+    reason = reasons.get(error.errno or 0, error.strerror or str(error))
+    return OutputError(f"{target}: could not write the results ({reason}); {outcome}", EXIT_WRITE_FAILED)
 
 
 @contextmanager
@@ -168,52 +176,71 @@ def claimed_folder(
                 f"{target}: cannot write in {target.parent} ({error.strerror})", EXIT_INVALID_INPUT
             ) from None
         yield staging
-        try:
-            write_marker(staging, kind)
-            if target.exists():
-                exchange(staging, target)
-                shutil.rmtree(staging, ignore_errors=True)
-            else:
-                move_into_place(staging, target)
-        except OSError as error:
-            raise write_failure(target, error) from None
-        staging = None
-        created = []
+        with deferred_interrupts():
+            try:
+                write_marker(staging, kind)
+                if target.exists():
+                    exchange(staging, target)
+                    shutil.rmtree(staging, ignore_errors=True)
+                else:
+                    move_into_place(staging, target)
+            except OSError as error:
+                raise write_failure(target, error) from None
+            WRITTEN.append(target)
+            staging = None
+            created = []
     finally:
-        if staging is not None:
-            shutil.rmtree(staging, ignore_errors=True)
-        lock.release()
-        for path in reversed(created):
-            with suppress(OSError):
-                path.rmdir()
+        with deferred_interrupts():
+            if staging is not None:
+                shutil.rmtree(staging, ignore_errors=True)
+            lock.release()
+            for path in reversed(created):
+                with suppress(OSError):
+                    path.rmdir()
 
 
 @contextmanager
 def claimed_live_folder(target: str | Path, kind: str, *, protect: Iterable[Path] = ()) -> Iterator[Path]:
     """Claim ``target`` for a folder written in place over a long run (a sweep: each case is
-    written atomically as it finishes); locked for the whole run, marked when created."""
+    written atomically as it finishes); locked for the whole run, marked when created. If the
+    claim fails, the folders it created are removed again."""
     target = check_target(Path(target), kind, protect=protect)
     try:
-        _make_parents(target)
-        target.mkdir(exist_ok=True)
+        created = _make_parents(target)
     except OSError as error:
         raise OutputError(f"{target}: cannot create it ({error.strerror})", EXIT_INVALID_INPUT) from None
     lock = TargetLock(target)
+    claimed = False
     try:
         lock.acquire(target)
         check_target(target, kind, protect=protect)
         try:
-            write_marker(target, kind)
+            if not target.exists():
+                target.mkdir()
+                created.append(target)
+            if folder_kind(target) != kind:
+                write_marker(target, kind)
         except OSError as error:
             raise OutputError(f"{target}: cannot write in it ({error.strerror})", EXIT_INVALID_INPUT) from None
+        claimed = True
+        WRITTEN.append(target)
         yield target
     finally:
         lock.release()
+        if not claimed:
+            if target in created:
+                (target / MARKER).unlink(missing_ok=True)
+            for path in reversed(created):
+                with suppress(OSError):
+                    path.rmdir()
 
 
-def check_file_target(path: str | Path, suffixes: tuple[str, ...], *, protect: Iterable[Path] = ()) -> Path:
+def check_file_target(
+    path: str | Path, suffixes: tuple[str, ...], *, protect: Iterable[Path] = (), beside: Path | None = None
+) -> Path:
     """A single output file (e.g. ``--export-model``): the suffix is known, the folder exists, it
-    is not a folder, a link or an input; OutputError (exit 2) if not."""
+    is not a folder, a link, an input, nor inside ``beside`` (a folder the same command replaces
+    as a whole); OutputError (exit 2) if not."""
     path = Path(path)
     if path.suffix.lower() not in suffixes:
         raise _refuse(path, f"expected a file name ending in {' or '.join(suffixes)}")
@@ -225,7 +252,10 @@ def check_file_target(path: str | Path, suffixes: tuple[str, ...], *, protect: I
         raise _refuse(path, f"its folder {path.parent} does not exist")
     if not os.access(path.parent, os.W_OK):
         raise _refuse(path, f"its folder {path.parent} is not writable")
+    resolved = path.resolve()
     for held in protect:
-        if Path(held).resolve() == path.resolve():
+        if Path(held).resolve() == resolved:
             raise _refuse(path, "is an input of this command")
-    return path.resolve()
+    if beside is not None and resolved.is_relative_to(Path(beside).resolve()):
+        raise _refuse(path, f"is inside {beside}, which this command replaces as a whole; name a file outside it")
+    return resolved

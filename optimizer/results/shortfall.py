@@ -50,9 +50,14 @@ def capped_accelerators(tables: dict[str, pd.DataFrame], data: PlanningData, yea
 
 
 def explain_shortfalls(
-    tables: dict[str, pd.DataFrame], data: PlanningData, latency_bounds: dict[str, float]
+    tables: dict[str, pd.DataFrame],
+    data: PlanningData,
+    latency_bounds: dict[str, float],
+    stopped_early: str | None = None,
 ) -> list[dict]:
-    """One entry per short (region, workload, year): share and Mtok unserved and a sentence why."""
+    """One entry per short (region, workload, year): share and Mtok unserved and a sentence why.
+    ``stopped_early`` (the solver's words, e.g. "Time limit reached") says the plan is not proven
+    best: then no shortfall is blamed on cost, since a longer run may serve it."""
     demand = tables["demand"]
     totals = demand.groupby(["region", "workload", "year"])[["demand_mtok", "unserved_mtok"]].sum()
     servers: dict[tuple[str, str], list[str]] = {}
@@ -65,7 +70,7 @@ def explain_shortfalls(
         share = row["unserved_mtok"] / row["demand_mtok"]
         bound = latency_bounds[k]
         candidates = servers.get((r, k), [])
-        reasons = _reasons(tables, data, y, k, candidates, bound)
+        reasons = _reasons(tables, data, y, k, candidates, bound, stopped_early)
         found.append(
             {
                 "region": r,
@@ -80,7 +85,13 @@ def explain_shortfalls(
 
 
 def _reasons(
-    tables: dict[str, pd.DataFrame], data: PlanningData, year: int, workload: str, candidates: list[str], bound: float
+    tables: dict[str, pd.DataFrame],
+    data: PlanningData,
+    year: int,
+    workload: str,
+    candidates: list[str],
+    bound: float,
+    stopped_early: str | None = None,
 ) -> list[str]:
     if not candidates:
         return [f"no candidate site within its {bound:.0f} ms latency bound"]
@@ -105,7 +116,12 @@ def _reasons(
         reasons.append(f"a capex budget of ${data.capex_budget[year]:,.0f}M applies in {year}")
     if year in data.carbon_cap:
         reasons.append(f"a carbon cap of {data.carbon_cap[year]:,.0f} t applies in {year}")
-    if free and not capped:
+    if stopped_early:
+        reasons.append(
+            f"the solver stopped early ({stopped_early}) with the best plan found so far, not a proven "
+            "optimum: a longer run (--time-limit) may serve more"
+        )
+    elif free and not capped:
         reasons.append(
             f"{', '.join(free)} could serve more but at a cost above the unserved penalty"
             f" (${data.unserved_penalty:g}/Mtok)"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+SOLVER_NAMES = {"highs": "HiGHS", "scip": "SCIP"}  # how the time line names the solver
+
 
 def _money(usd: float | None) -> str:
     if usd is None:
@@ -58,6 +60,22 @@ def render_summary(summary: dict[str, Any]) -> str:
         lines.append("    (none)")
     fleet = ", ".join(f"{a}: {n:,}" for a, n in sorted(summary["accelerators_last_year"].items(), key=lambda i: -i[1]))
     lines.append(f"  accelerators in {years[-1]}: {fleet or '(none)'}")
+    mix = summary.get("throughput_weighted_mix") or {}
+    if mix:
+        shares = ", ".join(f"{a} {share:.0%}" for a, share in list(mix.items())[:5])
+        lines.append(f"  tokens by accelerator in {years[-1]}: {shares}")
+    power = summary.get("power_last_year") or {}
+    if any(power.values()):
+        lines.append(
+            f"  power in {years[-1]}: new grid {power['new_grid_mw']:,.1f} MW, leased {power['leased_mw']:,.1f} MW IT,"
+            f" storage {power['storage_mw']:,.1f} MW, on-site generation {power['onsite_generation_mw']:,.1f} MW"
+        )
+    time = summary.get("time_representation") or {}
+    if time:
+        source = f" from {time['source_hours']:,} hours" if time.get("source_hours") else ""
+        lines.append(
+            f"  time: {time.get('periods')} periods of {time.get('hours_per_period')} h{source} ({time.get('method')})"
+        )
     ports = summary["ports_last_year"]
     lines.append(
         f"  ports in {years[-1]}: copper {ports['copper']:,}, optical {ports['optical']:,};"
@@ -70,7 +88,7 @@ def render_summary(summary: dict[str, Any]) -> str:
         if len(shortfalls) > 12:
             lines.append(f"    ... and {len(shortfalls) - 12} more (see summary.json)")
     lines.append(
-        f"  time: build {summary['build_seconds']:.2f}s, hand-over {summary['handover_seconds']:.2f}s,"
-        f" HiGHS {summary['solve_seconds']:.2f}s"
+        f"  run time: build {summary['build_seconds']:.2f}s, hand-over {summary['handover_seconds']:.2f}s,"
+        f" {SOLVER_NAMES.get(summary.get('solver', 'highs'), summary.get('solver'))} {summary['solve_seconds']:.2f}s"
     )
     return "\n".join(lines)

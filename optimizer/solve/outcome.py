@@ -68,8 +68,9 @@ def raise_if_no_plan(outcome: SolveOutcome) -> None:
         raise SolveError("the solver reached the time limit before finding any plan", EXIT_NO_SOLUTION)
     if outcome.status == SolveStatus.INFEASIBLE:
         raise SolveError(
-            "the solver proved the model infeasible: a hard limit (carbon cap, capex budget, existing fleet) "
-            "cannot be met even with unserved demand",
+            "the solver proved the model infeasible: a hard limit cannot be met even with unserved demand "
+            "(carbon cap, capex budget, existing capacity against its grid connection on the design day, "
+            "a water or PUE cap on existing capacity)",
             EXIT_NO_SOLUTION,
         )
     raise SolveError(f"the solver ended without a plan ({outcome.termination})", EXIT_SOLVER_FAILURE)

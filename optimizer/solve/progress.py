@@ -12,6 +12,8 @@ import threading
 import time
 from typing import Protocol, TextIO
 
+from aidc.optimizer.solve.outcome import relative_gap
+
 
 class Progress(Protocol):
     """Receives what a solve is doing."""
@@ -45,16 +47,24 @@ def _money(value: float | None) -> str:
     """$M in model units shown as dollars."""
     if value is None or value != value or abs(value) == float("inf"):
         return "-"
-    usd = value * 1e6
+    sign, usd = "-" if value < 0 else "", abs(value) * 1e6
     for unit, size in (("B", 1e9), ("M", 1e6), ("k", 1e3)):
-        if abs(usd) >= size:
-            return f"${usd / size:,.2f}{unit}"
-    return f"${usd:,.0f}"
+        if usd >= size:
+            return f"{sign}${usd / size:,.2f}{unit}"
+    return f"{sign}${usd:,.0f}"
+
+
+def _finite(value: float | None) -> float | None:
+    """None for a missing, NaN or infinite value (solvers report 'none yet' as +-inf or 1e20)."""
+    if value is None or value != value or abs(value) >= 1e19:
+        return None
+    return value
 
 
 class StderrProgress:
-    """One line per stage and per MIP improvement on stderr, rate-limited; ``verbose`` adds the
-    solver's own log."""
+    """One line per stage and per MIP improvement on stderr, at most one MIP line every ``interval``
+    seconds; the last improvement held back by that limit is printed when the stage ends, so each
+    MIP stage shows its final incumbent, bound and gap. ``verbose`` adds the solver's own log."""
 
     def __init__(self, stream: TextIO | None = None, interval: float = 2.0, verbose: bool = False):
         self.stream = stream or sys.stderr
@@ -62,8 +72,9 @@ class StderrProgress:
         self.wants_log = verbose
         self.started = time.perf_counter()
         self._stage = ""
-        self._last_print = 0.0
+        self._last_print = float("-inf")
         self._last: tuple[float | None, float | None] = (None, None)
+        self._held: tuple[float | None, float | None, float | None] | None = None  # not printed yet
         self._lock = threading.Lock()
 
     def _elapsed(self) -> str:
@@ -75,17 +86,30 @@ class StderrProgress:
             self.stream.flush()
 
     def stage(self, name: str) -> None:
+        if self._held is not None:
+            self._print_mip(*self._held)
         self._stage = name
-        self._last = (None, None)
+        self._last, self._held = (None, None), None
         self._write(f"[{self._elapsed()}] {name}")
 
     def mip(self, incumbent: float | None, bound: float | None, gap: float | None) -> None:
-        now = time.perf_counter()
-        improved = (incumbent, bound) != self._last
-        if not improved or now - self._last_print < self.interval:
+        incumbent, bound, gap = _finite(incumbent), _finite(bound), _finite(gap)
+        if (incumbent is None or bound is None) and self._last != (None, None):
+            # a report that lost what an earlier one of this stage knew keeps it (both only improve)
+            incumbent = self._last[0] if incumbent is None else incumbent
+            bound = self._last[1] if bound is None else bound
+            gap = relative_gap(incumbent, bound)
+        if (incumbent, bound) == (None, None) or (incumbent, bound) == self._last:
             return
-        self._last, self._last_print = (incumbent, bound), now
-        gap_text = "-" if gap is None or gap != gap or gap == float("inf") else f"{gap:.2%}"
+        self._last = (incumbent, bound)
+        if time.perf_counter() - self._last_print < self.interval:
+            self._held = (incumbent, bound, gap)
+            return
+        self._print_mip(incumbent, bound, gap)
+
+    def _print_mip(self, incumbent: float | None, bound: float | None, gap: float | None) -> None:
+        self._last_print, self._held = time.perf_counter(), None
+        gap_text = "-" if gap is None else f"{gap:.2%}"
         self._write(
             f"[{self._elapsed()}]   {self._stage}: incumbent {_money(incumbent)}  bound {_money(bound)}  gap {gap_text}"
         )

@@ -11,6 +11,7 @@ only the hooks that talk to its solver (``_load``, ``_set_column_bounds``, ``_se
 
 from __future__ import annotations
 
+import re
 import time
 from abc import ABC, abstractmethod
 from pathlib import Path
@@ -25,6 +26,7 @@ from aidc.optimizer.solve.outcome import SolveOptions, SolveOutcome
 from aidc.optimizer.solve.progress import Progress, SilentProgress
 
 EXPORT_SUFFIXES = (".mps", ".lp")
+_NOT_LP_NAME = re.compile(r"[^A-Za-z0-9_(),.]")  # the LP format's names: no brackets, spaces, +, -, :
 
 
 class LiveModel(Protocol):
@@ -165,12 +167,20 @@ class MatrixSession(ABC):
 
     def export(self, path: Path, names: bool = True) -> None:
         """Write the model handed to the solver (MPS or LP by suffix), with Pyomo's names for
-        columns and rows (spaces replaced by underscores) unless ``names`` is false."""
+        columns and rows unless ``names`` is false: in MPS with spaces replaced by underscores;
+        in LP, whose names cannot hold brackets or operators, ``x[a,b-c]`` is written ``x(a,b_c)``."""
         path = Path(path)
-        if path.suffix.lower() not in EXPORT_SUFFIXES:
+        suffix = path.suffix.lower()
+        if suffix not in EXPORT_SUFFIXES:
             raise SolveError(f"{path}: expected a .mps or .lp file name", EXIT_INVALID_INPUT)
         self.update()
-        self._write(path, names)
+        if not names:
+            self._write(path, None, None)
+            return
+        columns = [var.name for var in self.columns]
+        rows = [con.name for con in self.rows]
+        clean = _lp_names if suffix == ".lp" else _mps_names
+        self._write(path, clean(columns), clean(rows))
 
     # ----- hooks --------------------------------------------------------------------------
     @abstractmethod
@@ -201,13 +211,24 @@ class MatrixSession(ABC):
     def _set_start(self, columns: np.ndarray, values: np.ndarray) -> None: ...
 
     @abstractmethod
-    def _write(self, path: Path, names: bool) -> None: ...
+    def _write(self, path: Path, columns: list[str] | None, rows: list[str] | None) -> None:
+        """Write the model to ``path`` (format by suffix) with these column and row names (None:
+        the solver's generic names)."""
 
-    def column_names(self) -> list[str]:
-        return [var.name.replace(" ", "_") for var in self.columns]
 
-    def row_names(self) -> list[str]:
-        return [con.name.replace(" ", "_") for con in self.rows]
+def _mps_names(names: list[str]) -> list[str]:
+    return [name.replace(" ", "_") for name in names]
+
+
+def _lp_names(names: list[str]) -> list[str]:
+    """Names valid in the LP format, kept distinct (a clash gets its position appended)."""
+    clean = [_NOT_LP_NAME.sub("_", name.replace("[", "(").replace("]", ")")) for name in names]
+    seen: set[str] = set()
+    for i, name in enumerate(clean):
+        if name in seen:
+            clean[i] = name = f"{name}_{i}"
+        seen.add(name)
+    return clean
 
 
 def _parameter_row_entries(model: pyo.ConcreteModel, form: MatrixForm) -> dict[int, dict[int, float]]:

@@ -9,7 +9,7 @@ import os
 import sys
 import time
 from collections.abc import Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -17,14 +17,16 @@ from pathlib import Path
 from tqdm import tqdm
 
 from aidc.models.inputs import ScenarioInputs
-from aidc.optimizer.errors import InputError
-from aidc.optimizer.results.output_target import claimed_live_folder
+from aidc.optimizer.errors import EXIT_INTERRUPTED, InputError, InputIssue, SolveError, bounded
+from aidc.optimizer.results.output_target import check_target, claimed_live_folder, write_failure
 from aidc.optimizer.solve import SolveOptions
 from aidc.optimizer.sweep import store
 from aidc.optimizer.sweep.sensitivity import regime_changes, tornado
 from aidc.optimizer.sweep.spec import Case, SweepSpec, expand_cases
 from aidc.optimizer.sweep.variation import is_warm, parameter_issues
-from aidc.optimizer.sweep.worker import CaseTask, base_inputs, run_case
+from aidc.optimizer.sweep.worker import CaseTask, base_inputs, run_case, start_worker
+
+CONNECT_TIMEOUT = 10.0  # seconds to reach a Dask scheduler
 
 
 @dataclass
@@ -36,6 +38,7 @@ class SweepReport:
     done: int = 0
     failed: int = 0
     lost: int = 0  # not run: a worker died or the run was interrupted; --resume runs them
+    corrupt: list[str] = field(default_factory=list)  # case files that could not be read; --resume reruns them
     seconds: float = 0.0
     lost_errors: list[str] = field(default_factory=list)
 
@@ -47,7 +50,8 @@ class SweepReport:
     def line(self, out: Path) -> str:
         text = (
             f"sweep: {self.total} cases: {self.done} ok, {self.failed} failed, {self.skipped} already done"
-            f"{f', {self.lost} not run (use --resume)' if self.lost else ''}; "
+            f"{f', {self.lost} not run (use --resume)' if self.lost else ''}"
+            f"{f', {len(self.corrupt)} unreadable case file(s) (use --resume)' if self.corrupt else ''}; "
             f"{self.seconds:.1f} s, {self.cases_per_minute:.0f} cases/min; results in {out / store.RESULTS}"
         )
         return text
@@ -96,25 +100,58 @@ def check_spec(spec: SweepSpec) -> ScenarioInputs:
 
 
 @contextmanager
-def open_executor(workers: int | None, scheduler: str | None) -> Iterator[Executor]:
-    """A local process pool (``workers`` processes) or the executor of a Dask cluster."""
+def open_executor(workers: int | None, scheduler: str | None) -> Iterator[tuple[Executor, int]]:
+    """A local process pool (``workers`` processes) or the executor of a Dask cluster, and how
+    many cases to keep submitted at once. On an interruption the local workers are stopped at
+    once (the cases they were running are not recorded and run on --resume)."""
     if scheduler:
-        from distributed import Client
-
-        with Client(scheduler) as client:
+        client = connect(scheduler)
+        try:
             executor = client.get_executor(pure=False)
+            slots = 2 * max(1, sum(client.nthreads().values()))
             try:
-                yield executor
+                yield executor, slots
             finally:
                 executor.shutdown(wait=False)
-    else:
-        context = multiprocessing.get_context("forkserver")  # workers fork from a clean process
-        context.set_forkserver_preload(["aidc.optimizer.sweep.worker"])  # that imported Pyomo once
-        executor = ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1, mp_context=context)
-        try:
-            yield executor
-        finally:  # on an interruption, drop the cases not started (they run on --resume)
-            executor.shutdown(wait=True, cancel_futures=True)
+        finally:
+            client.close()
+        return
+    context = multiprocessing.get_context("forkserver")  # workers fork from a clean process
+    context.set_forkserver_preload(["aidc.optimizer.sweep.worker"])  # that imported Pyomo once
+    count = workers or os.cpu_count() or 1
+    executor = ProcessPoolExecutor(
+        max_workers=count, mp_context=context, initializer=start_worker, initargs=(os.getpid(),)
+    )
+    try:
+        yield executor, 2 * count
+    except BaseException:
+        for process in list(getattr(executor, "_processes", {}).values()):
+            process.terminate()
+        raise
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
+
+
+def connect(scheduler: str):
+    """A Dask client of the scheduler at ``scheduler``; InputError (exit 2) if it cannot be
+    reached within CONNECT_TIMEOUT seconds or does not answer as a Dask scheduler."""
+    from distributed import Client
+
+    def refuse(reason: str) -> InputError:
+        return InputError(
+            [InputIssue("--scheduler", "", "", f"cannot use the Dask scheduler at {scheduler!r}: {reason}")]
+        )
+
+    try:
+        return Client(scheduler, timeout=CONNECT_TIMEOUT)
+    except (OSError, TimeoutError) as error:
+        raise refuse(f"no answer within {CONNECT_TIMEOUT:g} s ({bounded(str(error), 200)})") from None
+    except (ValueError, TypeError) as error:
+        raise refuse(f"not an address such as tcp://host:8786 ({bounded(str(error), 200)})") from None
+    except MemoryError:
+        raise refuse("the server there does not speak Dask's protocol") from None
+    except Exception as error:
+        raise refuse(f"{type(error).__name__}: {bounded(str(error), 200)}") from None
 
 
 def run_sweep(
@@ -143,10 +180,9 @@ def run_sweep(
         "input_sha256": {str(path): file_digest(path) for path in files},
     }
     protect = [*files, *([spec.path] if spec.path else [])]
-    with claimed_live_folder(out, "sweep", protect=protect):
-        return _run_claimed(
-            spec, cases, out, manifest, options, workers, scheduler, resume, warm, keep_tables, progress
-        )
+    check_target(Path(out), "sweep", protect=protect)  # before a pool starts or a cluster is reached
+    with open_executor(workers, scheduler) as (executor, slots), claimed_live_folder(out, "sweep", protect=protect):
+        return _run_claimed(spec, cases, out, manifest, options, executor, slots, resume, warm, keep_tables, progress)
 
 
 def file_digest(path: Path) -> str:
@@ -161,8 +197,8 @@ def _run_claimed(
     out: Path,
     manifest: dict,
     options: SolveOptions,
-    workers: int | None,
-    scheduler: str | None,
+    executor: Executor,
+    slots: int,
     resume: bool,
     warm: bool,
     keep_tables: bool,
@@ -175,32 +211,70 @@ def _run_claimed(
     started = time.perf_counter()
     tasks = make_tasks(spec, todo, options, warm=warm, keep_tables=keep_tables)
     bar = tqdm(total=len(tasks), unit="case", file=sys.stderr, disable=not progress, dynamic_ncols=True)
+    interrupted = False
     try:
-        with open_executor(workers, scheduler) as executor:
-            futures = [executor.submit(run_case, task) for task in tasks]
-            for future in as_completed(futures):
+        for future in _submitted(executor, tasks, slots):
+            try:
+                record = future.result()
+            except Exception as error:  # the worker died: the case was not run
+                report.lost += 1
+                report.lost_errors.append(bounded(f"{type(error).__name__}: {error}", 500))
+            else:
                 try:
-                    record = future.result()
-                except Exception as error:  # the worker died: the case was not run
-                    report.lost += 1
-                    report.lost_errors.append(f"{type(error).__name__}: {error}")
-                else:
                     store.write_case(out, record)
-                    report.done += record["status"] == "ok"
-                    report.failed += record["status"] == "failed"
-                bar.update(1)
-                bar.set_postfix(done=report.done, failed=report.failed, refresh=False)
+                except OSError as error:
+                    kept = "the cases recorded before are kept; --resume continues"
+                    raise write_failure(out / store.CASES, error, kept) from None
+                report.done += record["status"] == "ok"
+                report.failed += record["status"] == "failed"
+            bar.update(1)
+            bar.set_postfix(done=report.done, failed=report.failed, refresh=False)
+    except KeyboardInterrupt:
+        interrupted = True
+        raise
     finally:
         bar.close()
         report.seconds = time.perf_counter() - started
-        write_outputs(spec, cases, out)
+        report.corrupt = write_outputs(spec, cases, out)
+        if interrupted:
+            recorded = report.skipped + report.done + report.failed
+            raise SolveError(
+                f"interrupted: {recorded} of {report.total} cases are recorded in {out}; "
+                "the same command with --resume runs the rest",
+                EXIT_INTERRUPTED,
+            )
     return report
 
 
-def write_outputs(spec: SweepSpec, cases: list[Case], out: Path) -> None:
-    """Gather the case files into ``results.parquet`` and write ``tornado.csv`` and ``regime_changes.csv``."""
-    results = store.gather(out, [case.case_id for case in cases], list(spec.parameters))
+def _submitted(executor: Executor, tasks: list[CaseTask], slots: int) -> Iterator[Future]:
+    """Submit ``tasks`` keeping at most ``slots`` queued or running; yield each as it finishes."""
+    queue = iter(tasks)
+    pending: set[Future] = set()
+    while True:
+        while len(pending) < slots and (task := next(queue, None)) is not None:
+            pending.add(executor.submit(run_case, task))
+        if not pending:
+            return
+        done, pending = wait(pending, return_when=FIRST_COMPLETED)
+        yield from done
+
+
+def write_outputs(spec: SweepSpec, cases: list[Case], out: Path) -> list[str]:
+    """Gather the case files into ``results.parquet`` and write ``tornado.csv`` and
+    ``regime_changes.csv``; the ids of case files that could not be read (left out; they run
+    again on --resume)."""
+    ids = [case.case_id for case in cases]
+    corrupt = store.corrupt_cases(out, ids)
+    if corrupt:
+        shown = ", ".join(corrupt[:5]) + (" ..." if len(corrupt) > 5 else "")
+        print(
+            f"warning: {len(corrupt)} case file(s) in {out / store.CASES} cannot be read ({shown}); "
+            "they are left out of the results and run again with --resume",
+            file=sys.stderr,
+        )
+    results = store.gather(out, ids, list(spec.parameters))
     if results.empty or "cost_per_mtok_usd" not in results.columns:
-        return
+        return corrupt
     tornado(results).to_csv(out / "tornado.csv", index=False, float_format="%.6g")
     regime_changes(results).to_csv(out / "regime_changes.csv", index=False, float_format="%.6g")
+    return corrupt

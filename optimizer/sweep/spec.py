@@ -11,30 +11,32 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import math
 from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from aidc.optimizer.errors import InputError, InputIssue
+from aidc.optimizer.errors import InputError, InputIssue, plain
 from aidc.optimizer.inputs.loading import pydantic_issues, read_yaml_mapping
 from aidc.optimizer.planner.changes import KINDS, Parameter, value_problem
 
 __all__ = ["KINDS", "Case", "Parameter", "Sample", "SweepSpec", "case_id", "expand_cases", "load_spec"]
 
 ID_LENGTH = 12
+MAX_CASES = 100_000  # cases one spec may define (counted before any is made)
 
 
 class Sample(BaseModel):
     """Random cases: ``n`` points over ``ranges`` ({name: [low, high]}), reproducible by ``seed``."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     method: Literal["lhs", "random"] = "lhs"
-    n: int = Field(ge=1, le=1_000_000)
-    seed: int = 0
-    ranges: dict[str, tuple[float, float]]
+    n: int = Field(ge=1, le=MAX_CASES)
+    seed: int = Field(default=0, ge=0, le=2**63 - 1)
+    ranges: dict[str, tuple[float, float]] = Field(min_length=1)
     digits: int = Field(default=6, ge=1, le=15)  # significant digits kept (stable ids)
 
     @model_validator(mode="after")
@@ -88,11 +90,40 @@ def load_spec(path: str | Path) -> SweepSpec:
         raise InputError(pydantic_issues(exc, file)) from None
     spec = spec.model_copy(update={"path": path.resolve()})
     issues = _reference_issues(spec, file)
-    if not spec.base_path().is_file():
-        issues.append(InputIssue(file, "base", "base", f"scenario file {spec.base_path()} does not exist"))
+    try:
+        found = "\x00" not in spec.base and spec.base_path().is_file()
+    except (OSError, RuntimeError):
+        found = False
+    if not found:
+        issues.append(InputIssue(file, "base", "base", f"scenario file {plain(spec.base)} does not exist"))
+    issues += _count_issues(spec, file)
     if issues:
         raise InputError(issues)
     return spec
+
+
+def case_count(spec: SweepSpec) -> int:
+    """How many cases the spec defines at most (before duplicates are merged), without making them."""
+    grid = math.prod(len(values) for values in spec.grid.values()) if spec.grid else 0
+    return int(spec.include_base) + grid + len(spec.cases) + (spec.sample.n if spec.sample else 0)
+
+
+def _count_issues(spec: SweepSpec, file: str) -> list[InputIssue]:
+    count = case_count(spec)
+    if count <= MAX_CASES:
+        return []
+    parts = [f"grid {' x '.join(str(len(v)) for v in spec.grid.values())}"] if spec.grid else []
+    parts += [f"{len(spec.cases)} cases"] if spec.cases else []
+    parts += [f"sample of {spec.sample.n}"] if spec.sample else []
+    return [
+        InputIssue(
+            file,
+            "",
+            "grid" if spec.grid else ("sample" if spec.sample else "cases"),
+            f"{count:,} cases ({', '.join(parts)}); a sweep may have at most {MAX_CASES:,}: "
+            "split it into several specs",
+        )
+    ]
 
 
 def _reference_issues(spec: SweepSpec, file: str) -> list[InputIssue]:
@@ -114,7 +145,7 @@ def _reference_issues(spec: SweepSpec, file: str) -> list[InputIssue]:
             for item in items:
                 problem = value_problem(parameter, item)
                 if problem:
-                    issues.append(InputIssue(file, location, name, f"{problem}; found {item!r}"))
+                    issues.append(InputIssue(file, location, name, f"{problem}; found {plain(item)}"))
     if spec.sample:
         issues += [
             InputIssue(file, f"sample.ranges.{name}", name, "random sampling needs a numeric parameter")

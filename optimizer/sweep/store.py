@@ -28,6 +28,7 @@ CASES = "cases"
 TABLES = "tables"
 RESULTS = "results.parquet"
 FINISHED = ("ok", "failed")
+MAX_CASE_BYTES = 10 * 2**20  # a case file is a few kB
 
 
 def case_path(out: Path, case_id: str) -> Path:
@@ -35,25 +36,63 @@ def case_path(out: Path, case_id: str) -> Path:
 
 
 def open_store(out: Path, manifest: dict[str, Any], resume: bool) -> None:
-    """Create the folder; on resume, refuse a folder that holds a different sweep."""
-    (out / CASES).mkdir(parents=True, exist_ok=True)
+    """Create the folder. On resume, refuse a folder that holds a different sweep (other base,
+    common changes, solve options or input files' contents) or none; without resume, an earlier
+    sweep's cases, tables and results are removed, so none can be mixed into this one."""
     path = out / MANIFEST
-    if resume and path.is_file():
-        previous = json.loads(path.read_text(encoding="utf-8"))
-        changed = sorted(key for key in manifest if key != "name" and previous.get(key) != manifest[key])
+    current = json.loads(to_json(manifest))  # as it reads back from the file (keys as text)
+    if resume and (path.exists() or any((out / CASES).glob("*.json"))):
+        previous = _read_manifest(path)
+        changed = sorted(key for key in current if key != "name" and previous.get(key) != current[key])
         if changed:
+            files = _changed_files(previous.get("input_sha256"), current["input_sha256"])
+            detail = f" (changed since: {', '.join(files[:5])})" if files else ""
             raise InputError(
                 [
                     InputIssue(
                         str(path),
                         "",
                         ",".join(changed),
-                        "this folder holds a sweep with a different base, changes or solve options; "
-                        "resume with the same ones or use another --out",
+                        "this folder holds a sweep with a different base, changes, solve options or input "
+                        f"files{detail}; resume with the same ones or use another --out",
                     )
                 ]
             )
+    elif not resume:
+        for name in (CASES, TABLES):
+            shutil.rmtree(out / name, ignore_errors=True)
+        for name in (RESULTS, "tornado.csv", "regime_changes.csv"):
+            (out / name).unlink(missing_ok=True)
+    (out / CASES).mkdir(parents=True, exist_ok=True)
     write_text_atomic(path, to_json(manifest))
+
+
+def _changed_files(previous: Any, current: dict[str, str]) -> list[str]:
+    """Names of the input files whose contents differ from the earlier sweep's (or are new)."""
+    previous = previous if isinstance(previous, dict) else {}
+    return [Path(name).name for name, digest in current.items() if previous.get(name) != digest]
+
+
+def _read_manifest(path: Path) -> dict[str, Any]:
+    """The manifest of an earlier sweep in the folder; InputError if it is missing or unreadable."""
+    try:
+        regular = path.is_file() and path.stat().st_size <= MAX_CASE_BYTES
+        previous = json.loads(path.read_text(encoding="utf-8")) if regular else None
+    except (OSError, ValueError, RecursionError):
+        previous = None
+    if not isinstance(previous, dict):
+        raise InputError(
+            [
+                InputIssue(
+                    str(path),
+                    "",
+                    "",
+                    "missing or unreadable, so what this folder's cases were computed from is unknown; "
+                    "run without --resume to start again, or use another --out",
+                )
+            ]
+        )
+    return previous
 
 
 def write_case(out: Path, record: dict[str, Any]) -> None:
@@ -82,14 +121,35 @@ def _write_case_tables(folder: Path, case_id: str, tables: dict[str, pd.DataFram
 
 
 def read_case(path: Path) -> dict[str, Any] | None:
-    """A case file's record, or None if it is unreadable or not a finished case."""
+    """A case file's record, or None if it is unreadable, not a finished case or not shaped like
+    one (a corrupt file is not a result: the case runs again on --resume)."""
     try:
+        if not path.is_file() or path.stat().st_size > MAX_CASE_BYTES:  # not a FIFO, device or folder
+            return None
         record = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return None
     if not isinstance(record, dict) or record.get("status") not in FINISHED or path.stem != record.get("case_id"):
         return None
+    shapes = {"values": dict, "sites": list, "accelerators_last_year": dict, "error": str}
+    for key, kind in shapes.items():
+        if record.get(key) is not None and not isinstance(record[key], kind):
+            return None
+    mix = record.get("accelerators_last_year") or {}
+    if not all(isinstance(n, int | float) and not isinstance(n, bool) for n in mix.values()):
+        return None
+    if not all(isinstance(site, str) for site in record.get("sites") or []):
+        return None
     return record
+
+
+def corrupt_cases(out: Path, case_ids: Iterable[str]) -> list[str]:
+    """Ids of ``case_ids`` whose file exists but cannot be read as a finished case."""
+    return [
+        case_id
+        for case_id in case_ids
+        if case_path(out, case_id).exists() and read_case(case_path(out, case_id)) is None
+    ]
 
 
 def finished_ids(out: Path) -> set[str]:
@@ -98,7 +158,8 @@ def finished_ids(out: Path) -> set[str]:
     if not folder.is_dir():
         return set()
     for leftover in folder.glob(".*"):
-        leftover.unlink(missing_ok=True)
+        if leftover.is_file() or leftover.is_symlink():
+            leftover.unlink(missing_ok=True)
     return {path.stem for path in folder.glob("*.json") if read_case(path) is not None}
 
 
@@ -114,10 +175,26 @@ def read_records(out: Path, case_ids: Iterable[str] | None = None) -> list[dict[
 
 
 def _cell(value: Any) -> Any:
-    """A Parquet-friendly cell: scalars as they are, anything else as JSON text."""
+    """A Parquet-friendly cell: scalars as they are (integers beyond 64 bits as text), anything
+    else as JSON text."""
+    if isinstance(value, int) and not isinstance(value, bool) and not -(2**63) <= value < 2**63:
+        return str(value)
     if value is None or isinstance(value, bool | int | float | str):
         return value
     return json.dumps(value, sort_keys=True)
+
+
+def _one_type(column: pd.Series) -> pd.Series:
+    """A column Parquet can store: values of mixed kinds (a number in one case, text in another,
+    true/false in a third) become text; numbers and empty cells stay as they are."""
+    kinds = {type(value) for value in column if value is not None and value == value}
+    if len(kinds) <= 1 or kinds <= {int, float}:
+        return column
+    return column.map(lambda value: value if value is None or value != value else _text(value)).astype(object)
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else json.dumps(value)
 
 
 def records_frame(records: list[dict[str, Any]], parameters: Iterable[str] = ()) -> pd.DataFrame:
@@ -129,6 +206,7 @@ def records_frame(records: list[dict[str, Any]], parameters: Iterable[str] = ())
         row = {"case_id": record["case_id"], "status": record["status"], "error": record.get("error")}
         row.update({f"param_{name}": _cell(record.get("values", {}).get(name)) for name in names})
         skip = {"case_id", "status", "error", "values", "traceback", "sites", "accelerators_last_year"}
+        skip.add("throughput_weighted_mix")
         row.update({key: _cell(value) for key, value in record.items() if key not in skip})
         row["sites"] = ";".join(record.get("sites") or []) if record["status"] == "ok" else None
         mix = record.get("accelerators_last_year") or {}
@@ -140,6 +218,9 @@ def records_frame(records: list[dict[str, Any]], parameters: Iterable[str] = ())
         return pd.DataFrame(columns=["case_id", "status", "error"])
     counts = [column for column in frame.columns if column.startswith("accelerators_")]
     frame[counts] = frame[counts].fillna(0)
+    for column in frame.columns:
+        if pd.api.types.is_object_dtype(frame[column]):
+            frame[column] = _one_type(frame[column])
     return frame
 
 
@@ -149,7 +230,13 @@ def gather(out: Path, case_ids: Iterable[str] | None = None, parameters: Iterabl
     handle, temporary = tempfile.mkstemp(prefix=f".{RESULTS}.", dir=out)
     os.close(handle)
     try:
-        frame.to_parquet(temporary, index=False)
+        try:
+            frame.to_parquet(temporary, index=False)
+        except (ValueError, TypeError, OverflowError):  # a column Parquet cannot type: store it as text
+            for column in frame.columns:
+                if pd.api.types.is_object_dtype(frame[column]):
+                    frame[column] = frame[column].map(lambda v: v if v is None or v != v else _text(v))
+            frame.to_parquet(temporary, index=False)
         os.replace(temporary, out / RESULTS)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -7,20 +7,27 @@ or a Dask worker) and are shared by every case that process runs.
 
 from __future__ import annotations
 
+import ctypes
 import json
 import os
+import select
+import signal
 import socket
+import threading
 import time
 import traceback
 from collections import OrderedDict
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from aidc.models.inputs import ScenarioInputs
 from aidc.models.schema import Override
-from aidc.optimizer.errors import InputError
-from aidc.optimizer.inputs.loading import load_scenario
+from aidc.optimizer.errors import InputError, InputIssue, bounded
+from aidc.optimizer.inputs.loading import load_scenario, pydantic_issues
 from aidc.optimizer.planner.planner import Planner
 from aidc.optimizer.results.extract import PlanResult
 from aidc.optimizer.solve import SolveOptions
@@ -98,7 +105,13 @@ def base_inputs(base_path: str, base_changes: dict[str, Any]) -> ScenarioInputs:
     cached = _CACHE.bases.get(key)
     if cached is None or _stamp(cached) != _CACHE.stamps[key]:
         changes = dict(base_changes)
-        overrides = [Override.model_validate(item) for item in changes.pop("overrides", [])]
+        try:
+            overrides = [Override.model_validate(item) for item in changes.pop("overrides", None) or []]
+        except (ValidationError, TypeError) as error:
+            file = f"{base_path} (base_changes.overrides)"
+            if isinstance(error, ValidationError):
+                raise InputError(pydantic_issues(error, file)) from None
+            raise InputError([InputIssue(file, "", "overrides", "expected a list of overrides")]) from None
         inputs = load_scenario(Path(base_path))
         _CACHE.bases[key] = derive_inputs(inputs, changes, overrides, f"{base_path} (base_changes)")
         _CACHE.stamps[key] = _stamp(_CACHE.bases[key])
@@ -170,11 +183,54 @@ def run_case(task: CaseTask) -> dict[str, Any]:
         if task.keep_tables:
             record["tables"] = result.tables
     except Exception as error:  # any failure of one case is that case's result
-        message = error.render() if isinstance(error, InputError) else f"{type(error).__name__}: {error}"
-        record.update(status="failed", error=message, mode=None, traceback=traceback.format_exc(limit=8))
+        record.update(status="failed", error=case_error(error, task.case_id), mode=None)
+        record["traceback"] = traceback.format_exc(limit=8)
     record["worker"] = f"{socket.gethostname()}:{os.getpid()}"
     record["seconds"] = time.perf_counter() - started
     return record
+
+
+def case_error(error: Exception, case_id: str) -> str:
+    """A failed case's error in plain words (no pydantic or numpy internals), bounded."""
+    if isinstance(error, ValidationError):
+        error = InputError(pydantic_issues(error, f"case {case_id}"))
+    if isinstance(error, InputError):
+        return error.render()
+    return bounded(f"{type(error).__name__}: {error}", 2000)
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def start_worker(parent_pid: int) -> None:
+    """Initializer of a local pool's worker process: Ctrl-C is for the main process (which stops
+    the pool), and the worker ends as soon as the main process is gone, even if it was killed
+    (SIGKILL) and could not stop it: no orphan keeps solving."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    with suppress(OSError, AttributeError):  # Linux: SIGKILL when the parent (the pool's fork server) exits
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    threading.Thread(target=_watch, args=(parent_pid,), name="aidc-parent-watch", daemon=True).start()
+
+
+def _watch(parent_pid: int) -> None:
+    """End this process when ``parent_pid`` exits (a pidfd becomes readable; else poll)."""
+    try:
+        handle = os.pidfd_open(parent_pid)
+    except (OSError, AttributeError):
+        handle = None
+    if handle is not None:
+        select.select([handle], [], [])
+        os._exit(1)
+    pool_parent = os.getppid()  # the pool's fork server, which exits with the main process
+    while os.getppid() == pool_parent:
+        try:
+            os.kill(parent_pid, 0)
+        except ProcessLookupError:
+            break
+        except PermissionError:
+            pass
+        time.sleep(0.5)
+    os._exit(1)
 
 
 def summary_fields(summary: dict[str, Any]) -> dict[str, Any]:
@@ -185,4 +241,5 @@ def summary_fields(summary: dict[str, Any]) -> dict[str, Any]:
     fields["sites"] = sorted(item["site"] for item in summary["sites_opened"])
     fields["accelerators_last_year"] = {a: n for a, n in summary["accelerators_last_year"].items() if n > 0}
     fields["ports_last_year"] = summary["ports_last_year"]
+    fields["throughput_weighted_mix"] = summary.get("throughput_weighted_mix", {})
     return fields
