@@ -39,6 +39,7 @@ from aidc.optimizer.planner.planner import Planner
 from aidc.optimizer.solve import SolveOptions
 from aidc.optimizer.uncertainty.programme import solve_under_uncertainty
 from tests.factory import micro, rich, write_scenario
+from tests.fidelity_specs import lag_spec
 
 A = 1000 * 2000.0  # $ per Mtok/s of capacity per year
 B = 0.10 * 8760 * 3600  # $ per Mtok/s unserved over the year
@@ -286,3 +287,34 @@ def test_uncertainty_benchmark_quick_runs_end_to_end(tmp_path):
     assert [row["outcomes"] for row in rows] == [1, 2]
     assert all(row["status"] == "optimal" for row in rows)
     assert rows[1]["columns"] > 1.8 * rows[0]["columns"]  # two outcome blocks
+
+
+def lease_newsvendor(p_high: float) -> dict:
+    """``lag_spec`` (2026-27; a one-year build lag leaves 2026 to leases at $120k per MW-year, 1 MW
+    per Mtok/s) with a $0.10/Mtok penalty and demand 1 or 1.5 Mtok/s in both years."""
+    spec = lag_spec(lease=True)
+    spec["config"]["unserved_penalty_usd_per_mtok"] = 0.10
+    spec["config"]["uncertainty"] = {
+        "commitment_years": [2026],
+        "outcomes": [
+            {"name": "low", "probability": round(1 - p_high, 10)},
+            {"name": "high", "probability": p_high, "changes": {"growth": {"kind": "demand_scale", "value": 1.5}}},
+        ],
+    }
+    return spec
+
+
+@pytest.mark.parametrize(("p_high", "leased_mw"), [(0.5, 1.0), (0.9, 1.5)])
+def test_a_lease_signed_for_a_committed_year_is_a_newsvendor_decision(tmp_path, p_high, leased_mw):
+    """A 2026 lease and the accelerators it holds are here-and-now. One more Mtok/s of 2026
+    capacity costs the lease, $0.12M, and 1,000 accelerators, $2M a year (also in 2027, where the
+    low outcome cannot use them and the high outcome would buy them anyway): $2.12M + p_low x $2M.
+    It saves p_high x b = p_high x $3.1536M of unserved demand in 2026. p_high = 0.5: $3.12M >
+    $1.58M, lease the low outcome's 1 MW; p_high = 0.9: $2.32M < $2.84M, lease 1.5 MW."""
+    result = solve(lease_newsvendor(p_high), tmp_path, relax="units")
+    other = result.tables["first_stage_other"]
+    leases = other[other["decision"] == "leased"]
+    assert leases["value"].sum() == pytest.approx(leased_mw, rel=1e-6)
+    for run in result.outcomes.values():
+        in_2026 = run.tables["leases"].set_index("year")["leased_mw"]
+        assert in_2026[2026] == pytest.approx(leased_mw, rel=1e-6)  # held in every outcome
