@@ -110,3 +110,39 @@ def test_a_row_whose_every_coefficient_becomes_zero_is_empty(Session):
     assert session.solve(LP).objective == pytest.approx(-10.0)
     m.p = 0.5
     assert session.solve(LP).objective == pytest.approx(-2.0)
+
+
+def _hard_knapsack(items: int = 200, constraints: int = 20) -> pyo.ConcreteModel:
+    """A multidimensional 0-1 knapsack with correlated weights: far from solved in a second."""
+    import numpy as np
+
+    rng = np.random.default_rng(7)
+    weight = rng.integers(20, 100, size=(constraints, items))
+    value = weight.mean(axis=0) + rng.integers(0, 10, size=items)
+    m = pyo.ConcreteModel()
+    m.I = pyo.RangeSet(0, items - 1)
+    m.take = pyo.Var(m.I, domain=pyo.Binary)
+    m.room = pyo.Constraint(
+        pyo.RangeSet(0, constraints - 1),
+        rule=lambda m, k: sum(int(weight[k, i]) * m.take[i] for i in m.I) <= int(weight[k].sum() // 2),
+    )
+    m.value = pyo.Objective(expr=-sum(float(value[i]) * m.take[i] for i in m.I))  # maximise the value
+    return m
+
+
+def test_a_time_limit_counts_from_the_start_of_its_own_run():
+    """HiGHS's clock accumulates over the runs of one model; a later run's limit must not be
+    spent by the earlier runs (it was: stage 0's rounded LPs stopped at once after a long LP)."""
+    m = _hard_knapsack()
+    session = HighsSession(m)
+    first = session.solve(SolveOptions(time_limit=1.5, mip_gap=0.0))
+    assert first.solve_seconds >= 1.0  # the clock has run past the next run's limit
+    for var in m.take.values():
+        var.domain = pyo.UnitInterval
+    relaxation = session.solve(SolveOptions(time_limit=0.5), lp=True)  # its LP relaxation: milliseconds
+    assert relaxation.termination == "Optimal"
+    assert relaxation.objective <= first.objective + 1e-6
+    for var in m.take.values():
+        var.domain = pyo.Binary
+    again = session.solve(SolveOptions(time_limit=0.5, mip_gap=0.0))  # a MIP's limit: from its own start
+    assert again.solve_seconds < 1.2

@@ -114,7 +114,7 @@ class HighsSession(MatrixSession):
         large = self.highs.getNumRow() > LARGE_MODEL_ROWS and options.solver_method == "choose"
         highs.setOptionValue("solver", ("ipm" if large else options.solver_method) if lp else "choose")
         highs.setOptionValue("mip_lp_solver", "ipm" if large else "choose")
-        highs.setOptionValue("time_limit", float("inf") if options.time_limit is None else float(options.time_limit))
+        highs.setOptionValue("time_limit", self._time_limit(options))
         highs.setOptionValue("mip_rel_gap", options.mip_gap)
         if options.threads is not None:
             highs.setOptionValue("threads", options.threads)
@@ -126,6 +126,16 @@ class HighsSession(MatrixSession):
         outcome = self._outcome(highs_seconds, interrupted)
         levels = np.asarray(highs.getSolution().col_value) if outcome.objective is not None else None
         return outcome, levels
+
+    def _time_limit(self, options: SolveOptions) -> float:
+        """HiGHS's time_limit for this run. HiGHS 1.15 compares an LP's limit with its run clock,
+        which accumulates over every run of the model (a MIP's limit counts from the run's start):
+        an LP after 123 s of earlier runs stopped at once under a 77 s limit. An LP's limit is
+        therefore the clock now plus the time it may take."""
+        if options.time_limit is None:
+            return float("inf")
+        is_mip = bool(np.any(self._column_bounds[2]))
+        return float(options.time_limit) + (0.0 if is_mip else float(self.highs.getRunTime()))
 
     def _run_interruptibly(self, progress: Progress) -> bool:
         """Run HiGHS on its thread; on KeyboardInterrupt ask it to stop and wait for it. True if
