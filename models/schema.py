@@ -483,6 +483,8 @@ class UncertaintyConfig(BaseModel):
         if any(b <= a for a, b in itertools.pairwise(self.commitment_years)):
             raise ValueError(f"commitment_years: expected strictly increasing years, found {self.commitment_years}")
         return self
+
+
 MAX_OVERRIDES = 1000  # each override copies and revalidates a catalog
 
 

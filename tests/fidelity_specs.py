@@ -136,6 +136,18 @@ def storage_spec() -> dict:
     return spec
 
 
+def generation_spec() -> dict:
+    """Grid power at $100/MWh and a gas engine behind the meter: $100/kW over 10 years ($10k per
+    MW-year), 50% efficient on $20/MWh fuel ($40/MWh of electricity), 400 kg CO2/MWh."""
+    spec = micro()
+    spec["supply"] = [supply_row("a", 100.0)]
+    spec["sites"][0]["onsite_options"] = "*"
+    engine = dict(technology="engine", kind="generation", capex_usd_per_kw=100.0, lifetime_years=10)
+    engine.update(efficiency=0.5, fuel_usd_per_mwh_fuel=20.0, carbon_kg_per_mwh=400.0, **SRC)
+    spec["onsite"] = [engine]
+    return spec
+
+
 def water_spec(cap: float | None) -> dict:
     """Air (2 L/kWh) vs dry liquid (0 L, $10k per MW-year) under a site water cap of ``cap`` m3."""
     spec = pue_cap_spec(None)

@@ -14,6 +14,7 @@ from aidc.optimizer.solve import SolveOptions
 from tests.factory import write_scenario
 from tests.fidelity_specs import (
     design_day_spec,
+    generation_spec,
     halls_spec,
     lag_spec,
     pue_cap_spec,
@@ -83,6 +84,18 @@ def test_battery_shifts_energy_from_cheap_to_dear_hours(tmp_path):
     result = solve(storage_spec(), tmp_path)
     assert result.summary["cost_breakdown_usd"]["energy"] == pytest.approx(2 * 4380.0 * 20.0)
     assert result.summary["cost_breakdown_usd"]["onsite"] == pytest.approx(10_000.0)
+
+
+def test_gas_engine_behind_the_meter_replaces_dearer_grid_power(tmp_path):
+    """1 MW of load all year (8,760 MWh). The engine costs $10,000 a year plus $40/MWh of fuel,
+    $360,400, against $876,000 of grid power: it runs the whole load. The summary counts its
+    energy (8,760 MWh) and emissions (8,760 x 0.4 = 3,504 t) with the grid's (none bought)."""
+    result = solve(generation_spec(), tmp_path)
+    assert result.tables["generation"]["capacity_mw"].tolist() == [pytest.approx(1.0)]
+    assert result.summary["cost_breakdown_usd"]["onsite"] == pytest.approx(10_000.0)
+    assert result.summary["cost_breakdown_usd"]["energy"] == pytest.approx(40.0 * HOURS)
+    assert result.summary["energy_mwh"] == pytest.approx(HOURS)
+    assert result.summary["emissions_t"] == pytest.approx(0.4 * HOURS)
 
 
 def test_pue_cap_excludes_air_cooling(tmp_path):

@@ -168,6 +168,9 @@ def power_tables(m: pyo.ConcreteModel, data: PlanningData) -> dict[str, pd.DataF
     generation["mwh"] = [
         float(energy.get(key, 0.0)) for key in generation[["site", "technology", "year"]].itertuples(index=False)
     ]
+    generation["emissions_t"] = generation["mwh"] * [
+        data.generation[s, t]["carbon_t_per_mwh"] for s, t in generation[["site", "technology"]].itertuples(index=False)
+    ]
     return {
         "leases": leases,
         "halls": _clean(_frame(m.halls, ["site", "year"], "halls"), "halls", 1e-6),
@@ -390,8 +393,12 @@ def build_summary(
     served_mtok = float((serving["mtok"] * serving["year"].map(weight)).sum())
     unserved_mtok = float((demand["unserved_mtok"] * demand["year"].map(weight)).sum())
     demand_mtok = float((demand["demand_mtok"] * demand["year"].map(weight)).sum())
+    # electricity bought (grid, PPAs) plus what on-site generation made behind the meter
+    generation = tables["generation"]
     energy_mwh = float((energy["mwh"] * energy["year"].map(weight)).sum())
+    energy_mwh += float((generation["mwh"] * generation["year"].map(weight)).sum())
     emissions = float((energy["emissions_t"] * energy["year"].map(weight)).sum())
+    emissions += float((generation["emissions_t"] * generation["year"].map(weight)).sum())
     by_year = tables["cost_per_mtok_by_year"]
     last = data.years[-1]
     accelerators = tables["accelerators"]
@@ -424,7 +431,7 @@ def build_summary(
 
     return {
         "scenario": data.name,
-        "status": str(final.status if final is not mip else mip.status),
+        "status": str(mip.status),  # the plan's (the marginal-cost LP only prices it)
         "mip_status": str(mip.status),
         "termination": mip.termination,
         "objective_usd": objective_usd,

@@ -78,7 +78,7 @@ def explain_shortfalls(
                 "year": int(y),
                 "unserved_share": float(share),
                 "unserved_mtok": float(row["unserved_mtok"]),
-                "message": f"{r} {k} demand {y}: {share:.0%} unserved; " + "; ".join(reasons),
+                "message": f"{r} {k} demand {y}: {_percent(share)} unserved; " + "; ".join(reasons),
             }
         )
     return found
@@ -127,3 +127,8 @@ def _reasons(
             f" (${data.unserved_penalty:g}/Mtok)"
         )
     return reasons
+
+
+def _percent(share: float) -> str:
+    """A share as a percentage with the digits a small one needs (0.04%, 3.2%, 38%)."""
+    return f"{share:.0%}" if share >= 0.1 else f"{share * 100:.2g}%"
