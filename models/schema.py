@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
 # Upper limits are sanity bounds far above any real figure: they turn typos such as 1e300 into
@@ -423,8 +423,16 @@ class Selection(BaseModel):
 PROBABILITY_TOLERANCE = 1e-6
 MAX_OUTCOMES = 1000  # each outcome is a copy of the model in the extensive form
 MAX_CHANGES = 2000  # changes over all outcomes: each is applied to a copy of the catalogs
-# a number written as a number: not true/false (YAML's yes/no) nor quoted text
-StrictNumber = Annotated[float, Field(strict=True)]
+
+
+def _not_true_or_false(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise ValueError(f"expected a number; found {str(value).lower()} (YAML reads yes/no/on/off as true/false)")
+    return value
+
+
+# a number, or text that reads as one (YAML 1.1 reads 1e-3 as text), but never true/false (read as 1/0)
+Number = Annotated[float, BeforeValidator(_not_true_or_false)]
 
 
 class RiskConfig(BaseModel):
@@ -436,8 +444,8 @@ class RiskConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     measure: Literal["expected", "cvar", "regret"] = "expected"
-    alpha: Annotated[StrictNumber, Field(ge=0.0, lt=1.0)] = 0.9  # CVaR level
-    weight: Annotated[StrictNumber, Field(ge=0.0, le=1.0)] | None = None  # default: 0.5 for cvar, 1 for regret
+    alpha: Annotated[Number, Field(ge=0.0, lt=1.0)] = 0.9  # CVaR level
+    weight: Annotated[Number, Field(ge=0.0, le=1.0)] | None = None  # default: 0.5 for cvar, 1 for regret
 
     @property
     def risk_weight(self) -> float:
@@ -458,7 +466,7 @@ class OutcomeConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     name: Identifier
-    probability: Annotated[StrictNumber, Field(gt=0.0, le=1.0)]
+    probability: Annotated[Number, Field(gt=0.0, le=1.0)]
     description: str = ""
     changes: dict[Identifier, dict[str, Any]] = Field(default_factory=dict)
 
