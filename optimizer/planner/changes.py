@@ -53,7 +53,8 @@ FILTERS = (
 )
 MAX_VALUE = 1e12  # largest magnitude of a numeric parameter's value (as the catalogs' sanity bounds)
 POSITIVE_KINDS = (*(kind for kind in sweep_kinds() if kind.endswith("_scale")), "unserved_penalty")
-LOCKED_SETTINGS = ("catalogs", "overrides", "name")  # cannot be varied case by case
+# cannot be varied case by case (a sweep solves each case as stated: an uncertainty block would be ignored)
+LOCKED_SETTINGS = ("catalogs", "overrides", "name", "uncertainty")
 
 
 class Parameter(BaseModel):

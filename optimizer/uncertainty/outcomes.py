@@ -35,7 +35,6 @@ from aidc.optimizer.planner.changes import (
 OUTCOME_LOCKED_SETTINGS = (
     *LOCKED_SETTINGS,
     "years",
-    "uncertainty",
     "integer_units",
     "solve_time_limit_s",
     "solve_mip_gap",
