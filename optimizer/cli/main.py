@@ -72,7 +72,11 @@ def main() -> None:
 @click.option("--allow-outside-paths", is_flag=True, help="Let catalogs live outside the scenario's folder.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress on stderr.")
 @click.option("--verbose", "-v", is_flag=True, help="Also show the solver's log on stderr.")
-@click.option("--deterministic", is_flag=True, help="Ignore the scenario's uncertainty block: solve it as stated.")
+@click.option(
+    "--deterministic",
+    is_flag=True,
+    help="Solve the scenario as stated, without its uncertainty block (which must still be valid).",
+)
 @click.option(
     "--method",
     type=click.Choice(["ef", "ph"]),
@@ -149,6 +153,10 @@ def solve(
         return
     if method:
         fail("error: --method needs a scenario with an uncertainty block", EXIT_INVALID_INPUT)
+    if inputs.config.uncertainty is not None:  # --deterministic: the block is ignored, yet must be valid
+        from aidc.optimizer.uncertainty.outcomes import load_uncertainty
+
+        load_uncertainty(inputs)
     if export_model:
         export_model = check_file_target(export_model, EXPORT_SUFFIXES, protect=protect, beside=out_dir)
     if out_dir is None:
