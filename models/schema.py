@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
 # Upper limits are sanity bounds far above any real figure: they turn typos such as 1e300 into
@@ -422,6 +422,17 @@ class Selection(BaseModel):
 
 PROBABILITY_TOLERANCE = 1e-6
 MAX_OUTCOMES = 1000  # each outcome is a copy of the model in the extensive form
+MAX_CHANGES = 2000  # changes over all outcomes: each is applied to a copy of the catalogs
+
+
+def _not_true_or_false(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise ValueError(f"expected a number; found {str(value).lower()} (YAML reads yes/no/on/off as true/false)")
+    return value
+
+
+# a number, or text that reads as one (YAML 1.1 reads 1e-3 as text), but never true/false (read as 1/0)
+Number = Annotated[float, BeforeValidator(_not_true_or_false)]
 
 
 class RiskConfig(BaseModel):
@@ -433,8 +444,8 @@ class RiskConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     measure: Literal["expected", "cvar", "regret"] = "expected"
-    alpha: Annotated[float, Field(ge=0.0, lt=1.0)] = 0.9  # CVaR level
-    weight: Fraction | None = None  # default: 0.5 for cvar, 1 (pure minimax regret) for regret
+    alpha: Annotated[Number, Field(ge=0.0, lt=1.0)] = 0.9  # CVaR level
+    weight: Annotated[Number, Field(ge=0.0, le=1.0)] | None = None  # default: 0.5 for cvar, 1 for regret
 
     @property
     def risk_weight(self) -> float:
@@ -449,14 +460,25 @@ class RiskConfig(BaseModel):
 class OutcomeConfig(BaseModel):
     """One outcome of the future: its probability and the changes to the scenario that make it.
     Each change is a sweep parameter (``kind`` and its filters, as in a sweep spec) with a
-    ``value``; the optimizer validates them against the kinds it knows."""
+    ``value``; the optimizer validates them against the kinds it knows. The name also names the
+    outcome's run folder (``outcomes/<name>/``), so it starts with a letter, digit or '_'."""
 
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     name: Identifier
-    probability: Annotated[float, Field(gt=0.0, le=1.0)]
+    probability: Annotated[Number, Field(gt=0.0, le=1.0)]
     description: str = ""
     changes: dict[Identifier, dict[str, Any]] = Field(default_factory=dict)
+
+    @field_validator("name")
+    @classmethod
+    def _folder_name(cls, name: str) -> str:
+        if name[0] in ".-":
+            raise ValueError(
+                f"expected a name starting with a letter, digit or '_' (it names the folder outcomes/<name>); "
+                f"found {name!r}"
+            )
+        return name
 
 
 class UncertaintyConfig(BaseModel):
@@ -471,17 +493,33 @@ class UncertaintyConfig(BaseModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> UncertaintyConfig:
-        names = [outcome.name for outcome in self.outcomes]
-        repeated = sorted({name for name in names if names.count(name) > 1})
-        if repeated:
-            raise ValueError(f"outcome names must be unique; repeated: {repeated}")
+        seen: dict[str, int] = {}
+        for i, outcome in enumerate(self.outcomes):
+            first = seen.setdefault(outcome.name.casefold(), i)
+            if first != i:
+                raise ValueError(
+                    f"uncertainty.outcomes[{i}].name: {outcome.name!r} repeats uncertainty.outcomes[{first}].name "
+                    f"({self.outcomes[first].name!r}); outcome names must be unique, also in case "
+                    "(each names a folder outcomes/<name>)"
+                )
         total = sum(outcome.probability for outcome in self.outcomes)
         if abs(total - 1.0) > PROBABILITY_TOLERANCE:
+            shown = ", ".join(f"{o.name} {o.probability:g}" for o in self.outcomes[:6])
+            more = ", ..." if len(self.outcomes) > 6 else ""
             raise ValueError(
-                f"outcome probabilities must sum to 1 (within {PROBABILITY_TOLERANCE:g}); they sum to {total:.9g}"
+                f"uncertainty.outcomes[*].probability: expected probabilities that sum to 1 "
+                f"(within {PROBABILITY_TOLERANCE:g}); they sum to {total:.9g} ({shown}{more})"
+            )
+        changes = sum(len(outcome.changes) for outcome in self.outcomes)
+        if changes > MAX_CHANGES:
+            raise ValueError(
+                f"uncertainty.outcomes[*].changes: {changes:,} changes in all; expected at most {MAX_CHANGES:,} "
+                "(each is applied to a copy of the catalogs)"
             )
         if any(b <= a for a, b in itertools.pairwise(self.commitment_years)):
-            raise ValueError(f"commitment_years: expected strictly increasing years, found {self.commitment_years}")
+            raise ValueError(
+                f"uncertainty.commitment_years: expected strictly increasing years, found {self.commitment_years}"
+            )
         return self
 
 

@@ -1,5 +1,6 @@
 """The CLI attacked as a hostile or careless user would: more than 1,000 generated cases over CSV
-dialects and encodings, YAML structure, CLI options, output targets, run folders and sweep specs.
+dialects and encodings, YAML structure, CLI options, output targets, run folders, sweep specs
+and uncertainty blocks (stochastic programmes) with the options that go with them.
 
 Every case must end in success or a clean non-zero exit with a one-screen message, without a
 traceback or Python internals, within its memory (RLIMIT_AS 3 GB) and time limits, and without
@@ -29,7 +30,7 @@ from tests.adversarial.runner import Attack, Harness, changed_paths, run_attack,
 from tests.factory import micro, rich, write_scenario
 
 ATTACKS = all_attacks()
-CLASSES = ("csv", "yaml", "options", "targets", "runs", "sweeps")
+CLASSES = ("csv", "yaml", "options", "targets", "runs", "sweeps", "uncertainty")
 COUNTS: Counter[str] = Counter()
 GATHER_CASES = 120
 

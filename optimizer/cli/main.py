@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import click
+from click.core import ParameterSource
 
 from aidc.inputs import BASELINE_SCENARIO, INPUTS_DIR
 from aidc.optimizer import __version__
@@ -30,6 +31,7 @@ from aidc.optimizer.results.summary_text import render_summary
 from aidc.optimizer.solve import SOLVERS, SilentProgress, SolveOptions, StderrProgress
 from aidc.optimizer.solve.session import EXPORT_SUFFIXES
 
+MAX_PH_ITERATIONS = 100_000  # far beyond any useful run; a bound keeps a typo from running for days
 SHIPPED_SCENARIOS = sorted(path.stem for path in (INPUTS_DIR / "scenarios").glob("*.yaml"))
 
 
@@ -70,7 +72,11 @@ def main() -> None:
 @click.option("--allow-outside-paths", is_flag=True, help="Let catalogs live outside the scenario's folder.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress on stderr.")
 @click.option("--verbose", "-v", is_flag=True, help="Also show the solver's log on stderr.")
-@click.option("--deterministic", is_flag=True, help="Ignore the scenario's uncertainty block: solve it as stated.")
+@click.option(
+    "--deterministic",
+    is_flag=True,
+    help="Solve the scenario as stated, without its uncertainty block (which must still be valid).",
+)
 @click.option(
     "--method",
     type=click.Choice(["ef", "ph"]),
@@ -86,7 +92,7 @@ def main() -> None:
 )
 @click.option(
     "--ph-iterations",
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=1, max=MAX_PH_ITERATIONS),
     default=200,
     show_default=True,
     help="Progressive hedging: most iterations.",
@@ -115,6 +121,7 @@ def solve(
 ) -> None:
     """Solve SCENARIO (default: the shipped baseline) and print the plan. A scenario with an
     uncertainty block is solved as a stochastic programme (here-and-now plan, VSS, EVPI)."""
+    _check_stochastic_options(click.get_current_context(), method, deterministic)
     progress = SilentProgress() if quiet else StderrProgress(verbose=verbose)
     progress.stage("load and validate")
     inputs = load_scenario(_scenario_path(scenario), allow_outside_paths=allow_outside_paths)
@@ -146,6 +153,10 @@ def solve(
         return
     if method:
         fail("error: --method needs a scenario with an uncertainty block", EXIT_INVALID_INPUT)
+    if inputs.config.uncertainty is not None:  # --deterministic: the block is ignored, yet must be valid
+        from aidc.optimizer.uncertainty.outcomes import load_uncertainty
+
+        load_uncertainty(inputs)
     if export_model:
         export_model = check_file_target(export_model, EXPORT_SUFFIXES, protect=protect, beside=out_dir)
     if out_dir is None:
@@ -164,6 +175,20 @@ def solve(
         click.echo(f"  results written to {out_dir}")
     if strict and summary["tokens_unserved"] > 0:
         fail(f"error: {summary['unserved_share']:.2%} of demand is unserved (--strict)", EXIT_UNSERVED_STRICT)
+
+
+def _check_stochastic_options(ctx: click.Context, method: str | None, deterministic: bool) -> None:
+    """Options of the stochastic programme that contradict each other or would be ignored."""
+    if method and deterministic:
+        fail(
+            f"error: --method {method} solves the stochastic programme and --deterministic ignores it; "
+            "give one of them",
+            EXIT_INVALID_INPUT,
+        )
+    for name in ("ph_rho", "ph_iterations"):
+        if method != "ph" and ctx.get_parameter_source(name) is not ParameterSource.DEFAULT:
+            option = "--" + name.replace("_", "-")
+            fail(f"error: {option} applies to progressive hedging only: add --method ph", EXIT_INVALID_INPUT)
 
 
 def _solve(inputs, options: SolveOptions, progress, export_model: Path | None):

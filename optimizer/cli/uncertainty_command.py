@@ -15,8 +15,9 @@ from aidc.models.inputs import ScenarioInputs
 from aidc.optimizer.cli.boundary import fail
 from aidc.optimizer.errors import EXIT_INVALID_INPUT, EXIT_UNSERVED_STRICT, InputError, bounded
 from aidc.optimizer.results.atomic import to_json
-from aidc.optimizer.results.output_target import claimed_folder, write_failure
+from aidc.optimizer.results.output_target import check_file_target, claimed_folder, write_failure
 from aidc.optimizer.solve import SilentProgress, SolveOptions, StderrProgress
+from aidc.optimizer.solve.session import EXPORT_SUFFIXES
 from aidc.optimizer.uncertainty.distribution import world_communicator
 
 
@@ -36,16 +37,20 @@ def solve_stochastic(
 ) -> None:
     """Solve the stochastic programme of ``inputs``, print its summary, write its run folder."""
     from aidc.optimizer.uncertainty.programme import solve_under_uncertainty
-    from aidc.optimizer.uncertainty.progressive_hedging import PHSettings
+    from aidc.optimizer.uncertainty.progressive_hedging import PHSettings, require_mpisppy
     from aidc.optimizer.uncertainty.run_folder import write_stochastic_run
     from aidc.optimizer.uncertainty.summary_text import render_stochastic_summary
 
-    comm = world_communicator() if method == "ph" else None
-    root = comm is None or comm.Get_rank() == 0
     if export_model and method != "ef":
         fail("error: --export-model writes the extensive form; it needs --method ef", EXIT_INVALID_INPUT)
+    if method == "ph":
+        require_mpisppy()  # before a folder is claimed or anything is solved
+    comm = world_communicator() if method == "ph" else None
+    root = comm is None or comm.Get_rank() == 0
     progress = SilentProgress() if quiet or not root else StderrProgress(verbose=verbose)
     protect = [path for path in (inputs.path, *inputs.sources.values()) if path is not None]
+    if export_model:
+        export_model = check_file_target(export_model, EXPORT_SUFFIXES, protect=protect, beside=out_dir)
     with ExitStack() as stack:
         staging = None
         refused: BaseException | None = None

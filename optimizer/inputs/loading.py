@@ -7,6 +7,7 @@ raised together as one :class:`InputError`.
 from __future__ import annotations
 
 import re
+import typing
 from pathlib import Path
 from typing import Any
 
@@ -197,7 +198,7 @@ def read_catalog(name: str, path: Path) -> tuple[pd.DataFrame, list[InputIssue],
             issues.extend(pydantic_issues(exc, file, f"line {line}"))
     frame = pd.DataFrame.from_records(records, columns=_column_order(row_model))
     if not issues:
-        issues.extend(_duplicate_issues(frame, name, file, {name: lines}))
+        issues.extend(duplicate_issues(frame, name, file, {name: lines}))
     return frame, issues, lines
 
 
@@ -222,7 +223,7 @@ def _header_issues(columns: list[str], row_model: type[BaseModel], file: str) ->
     return issues
 
 
-def _duplicate_issues(frame: pd.DataFrame, name: str, file: str, lines: Lines | None = None) -> list[InputIssue]:
+def duplicate_issues(frame: pd.DataFrame, name: str, file: str, lines: Lines | None = None) -> list[InputIssue]:
     keys = list(CATALOG_KEYS[name])
     if frame.empty or not set(keys) <= set(frame.columns):
         return []
@@ -340,6 +341,17 @@ def apply_overrides(
         if not mask.any():
             issues.append(InputIssue(scenario_file, location, "where", f"matches no row of {override.catalog}"))
             continue
+        wrong = {
+            column: value
+            for column, value in override.set.items()
+            if isinstance(value, bool) and not _holds_bool(row_model, column)
+        }
+        if wrong:  # pydantic would read true as 1 (and YAML reads yes/no/on/off as true/false)
+            issues += [
+                InputIssue(scenario_file, f"{location}.set", column, f"expected a number or text; found {plain(value)}")
+                for column, value in wrong.items()
+            ]
+            continue
         frame = frame.copy()
         for column, value in override.set.items():
             frame[column] = frame[column].astype(object)
@@ -360,6 +372,11 @@ def apply_overrides(
                 revalidated.append(row.to_dict())
         tables[override.catalog] = pd.DataFrame.from_records(revalidated, index=frame.index)
     return tables, issues
+
+
+def _holds_bool(row_model: type[BaseModel], column: str) -> bool:
+    annotation = row_model.model_fields[column].annotation
+    return annotation is bool or bool in typing.get_args(annotation)
 
 
 def apply_selection(
@@ -423,14 +440,12 @@ def load_scenario(path: str | Path, *, allow_outside_paths: bool = False) -> Sce
     if issues or config is None:
         raise InputError(issues)
     references = check_references(tables, files, lines)
-    issues += references + _year_issues(config, tables, files) + _setting_issues(config, tables, file)
+    issues += references + _year_issues(config, tables, files) + setting_issues(config, tables, file)
     changed, override_issues = apply_overrides(tables, config.overrides, file, lines)
     issues += override_issues
     if not override_issues and config.overrides:  # ids an override changed must still fit together
         after = check_references(changed, files, lines)
-        after += [
-            item for name, frame in changed.items() for item in _duplicate_issues(frame, name, files[name], lines)
-        ]
+        after += [item for name, frame in changed.items() for item in duplicate_issues(frame, name, files[name], lines)]
         issues += [
             InputIssue(item.file, item.location, item.field, f"{item.message} (after the scenario's overrides)")
             for item in after
@@ -453,7 +468,7 @@ def _readable_catalogs(catalogs: Any) -> dict[str, str]:
     return {name: path for name, path in catalogs.items() if name in CATALOG_ROWS and isinstance(path, str)}
 
 
-def _setting_issues(config: ScenarioConfig, tables: dict[str, pd.DataFrame], file: str) -> list[InputIssue]:
+def setting_issues(config: ScenarioConfig, tables: dict[str, pd.DataFrame], file: str) -> list[InputIssue]:
     """Settings that name ids no catalog has (they would be silently ignored)."""
     known = set(tables["workloads"]["workload"])
     return [

@@ -17,9 +17,18 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from aidc.models.inputs import ScenarioInputs
-from aidc.models.schema import CATALOG_ROWS, Override, ScenarioConfig
+from aidc.models.schema import CATALOG_KEYS, CATALOG_ROWS, Override, ScenarioConfig
 from aidc.optimizer.errors import InputError, InputIssue
-from aidc.optimizer.inputs.loading import apply_overrides, apply_selection, describe_pydantic_error
+from aidc.optimizer.inputs.loading import (
+    REFERENCES,
+    apply_overrides,
+    apply_selection,
+    check_references,
+    describe_pydantic_error,
+    duplicate_issues,
+    pydantic_issues,
+    setting_issues,
+)
 from aidc.optimizer.planner.parameters import parse_kind, sweep_kinds
 
 # kind -> (unit of the value, filter fields the kind requires, filter fields it accepts): the warm
@@ -44,7 +53,8 @@ FILTERS = (
 )
 MAX_VALUE = 1e12  # largest magnitude of a numeric parameter's value (as the catalogs' sanity bounds)
 POSITIVE_KINDS = (*(kind for kind in sweep_kinds() if kind.endswith("_scale")), "unserved_penalty")
-LOCKED_SETTINGS = ("catalogs", "overrides", "name")  # cannot be varied case by case
+# cannot be varied case by case (a sweep solves each case as stated: an uncertainty block would be ignored)
+LOCKED_SETTINGS = ("catalogs", "overrides", "name", "uncertainty")
 
 
 class Parameter(BaseModel):
@@ -67,6 +77,8 @@ class Parameter(BaseModel):
 
     @model_validator(mode="after")
     def _filters_fit_kind(self) -> Parameter:
+        if self.catalog is not None and self.catalog not in CATALOG_ROWS:
+            raise ValueError(f"catalog: expected a catalog name, one of {sorted(CATALOG_ROWS)}; found {self.catalog!r}")
         _, required, accepted = KINDS[self.kind]
         missing = [name for name in required if getattr(self, name) in (None, {})]
         if missing:
@@ -94,7 +106,11 @@ Change = tuple[Parameter, Any]  # a parameter and its value in one case
 
 
 def value_problem(parameter: Parameter, value: Any) -> str | None:
-    """What is wrong with ``value`` for a numeric-kind ``parameter`` (None: fine)."""
+    """What is wrong with ``value`` for ``parameter`` (None: fine): a numeric kind takes a finite
+    number in range; a catalog column one cell's value (a factor in ``scale`` mode); a setting is
+    checked when it is applied."""
+    if parameter.kind == "catalog":
+        return _cell_problem(parameter, value)
     if not parameter.numeric:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float):
@@ -107,6 +123,22 @@ def value_problem(parameter: Parameter, value: Any) -> str | None:
         return f"{parameter.kind} expects a value above 0"
     if value < 0:
         return f"{parameter.kind} expects a value of at least 0"
+    return None
+
+
+def _cell_problem(parameter: Parameter, value: Any) -> str | None:
+    if parameter.mode == "scale":
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return "a scale factor must be a number"
+        if not math.isfinite(value) or not 0 <= value <= MAX_VALUE:
+            return f"a scale factor must be a finite number from 0 to {MAX_VALUE:g}"
+        return None
+    if not isinstance(value, str | int | float):  # bool is an int
+        return "a catalog change sets one cell: expected text, a number or true/false"
+    if isinstance(value, float) and not math.isfinite(value):
+        return "a catalog change expects a finite number"
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_VALUE:
+        return f"a catalog change expects a number of at most {MAX_VALUE:g}"
     return None
 
 
@@ -167,14 +199,41 @@ def derive_inputs(
         tables, issues = apply_selection(tables, changed.config, file)
     if overrides and not issues:
         tables, issues = apply_overrides(tables, overrides, file)
+        if not issues and any(_touches_ids(override) for override in overrides):
+            issues = _id_issues(changed.tables, tables, inputs, file)
+    if not issues and "workload_demand_scale" in settings:
+        issues = setting_issues(changed.config, tables, file)
     if issues:
         raise InputError(issues)
     return replace(changed, tables=tables)
 
 
+def _touches_ids(override: Override) -> bool:
+    """True if the override sets a column that identifies a row or refers to another catalog."""
+    ids = set(CATALOG_KEYS.get(override.catalog, ()))
+    ids |= {column for catalog, column, _, _ in REFERENCES if catalog == override.catalog}
+    ids |= {column for _, _, target, column in REFERENCES if target == override.catalog}
+    return bool(ids & set(override.set))
+
+
+def _id_issues(before: dict[str, Any], after: dict[str, Any], inputs: ScenarioInputs, file: str) -> list[InputIssue]:
+    """References and duplicate ids that the changed catalogs break (as the loader checks the
+    scenario's own overrides), each named by its catalog file."""
+    files = {name: str(inputs.sources.get(name, file)) for name in after}
+    known = set(check_references(before, files))
+    issues = [issue for issue in check_references(after, files) if issue not in known]
+    for name, frame in after.items():
+        if frame is not before.get(name):
+            issues += duplicate_issues(frame, name, files[name])
+    return [replace(issue, message=f"{issue.message} (after the change)") for issue in issues]
+
+
 def with_changes(inputs: ScenarioInputs, changes: Iterable[Change], file: str) -> ScenarioInputs:
     """``inputs`` with every change applied as input changes (the rebuild path)."""
-    settings, overrides = as_input_changes(changes, inputs.config)
+    try:
+        settings, overrides = as_input_changes(changes, inputs.config)
+    except ValidationError as exc:  # a value no catalog override can hold (value_problem screens most)
+        raise InputError(pydantic_issues(exc, file, "change")) from None
     return derive_inputs(inputs, settings, overrides, file)
 
 
@@ -193,6 +252,11 @@ def parameter_issues(
                         file, location, "setting", f"not a scenario setting a sweep can vary: {parameter.setting!r}"
                     )
                 )
+            continue
+        if parameter.year is not None and parameter.year not in inputs.config.years:
+            issues.append(
+                InputIssue(file, location, "year", f"{parameter.year} is not a planned year {inputs.config.years}")
+            )
             continue
         _, overrides = as_input_changes([(parameter, 1.0)], inputs.config)
         if not overrides:  # a scenario setting

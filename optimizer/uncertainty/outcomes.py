@@ -12,14 +12,16 @@ year, prices), an approximation where two changes scale the same entries.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
 from aidc.models.inputs import ScenarioInputs
 from aidc.models.schema import RiskConfig
-from aidc.optimizer.errors import InputError, InputIssue
+from aidc.optimizer.errors import InputError, InputIssue, plain
 from aidc.optimizer.inputs.loading import pydantic_issues
 from aidc.optimizer.planner.changes import (
     LOCKED_SETTINGS,
@@ -30,8 +32,15 @@ from aidc.optimizer.planner.changes import (
     with_changes,
 )
 
-OUTCOME_LOCKED_SETTINGS = (*LOCKED_SETTINGS, "years", "uncertainty", "integer_units")
-"""Settings every outcome shares: they define the programme's structure, not an outcome."""
+OUTCOME_LOCKED_SETTINGS = (
+    *LOCKED_SETTINGS,
+    "years",
+    "integer_units",
+    "solve_time_limit_s",
+    "solve_mip_gap",
+)
+"""Settings every outcome shares: they define the programme's structure (or how the whole
+programme is solved), not an outcome."""
 MEAN_OUTCOME = "mean"
 
 
@@ -107,19 +116,64 @@ def load_uncertainty(inputs: ScenarioInputs) -> UncertaintySpec:
         mean, mean_issues = _mean_outcome(outcomes, definitions, file)
         issues += mean_issues
     if not issues:
-        for i, outcome in enumerate([*outcomes, mean]):
-            location = f"uncertainty.outcomes[{i}]" if i < len(outcomes) else "uncertainty (mean outcome)"
-            try:
-                outcome_inputs(inputs, outcome)
-            except InputError as error:
-                issues += [
-                    InputIssue(file, f"{location}: {issue.location}", issue.field, issue.message)
-                    for issue in error.issues
-                ]
+        assert mean is not None
+        for i, outcome in enumerate(outcomes):
+            issues += _derivation_issues(inputs, outcome, file, f"uncertainty.outcomes[{i}]")
+        if not issues:
+            first_seen = {name: location for name, (_, location) in definitions.items()}
+            issues += _derivation_issues(inputs, mean, file, "uncertainty (mean outcome)", first_seen)
     if issues:
         raise InputError(issues)
     assert mean is not None
     return UncertaintySpec(tuple(outcomes), mean, tuple(block.commitment_years), block.risk, file)
+
+
+_OVERRIDE_PLACE = re.compile(r"^overrides\[\d+\](\.set|\.scale)?\s*|^settings$")
+
+
+def _derivation_issues(
+    inputs: ScenarioInputs, outcome: Outcome, file: str, location: str, first_seen: dict[str, str] | None = None
+) -> list[InputIssue]:
+    """Problems of the scenario ``outcome`` makes, each at the YAML path of the change that causes
+    it: on failure every change is applied alone to find the culprits (a problem only the changes
+    together make is located at the outcome). ``first_seen`` (the mean outcome): each change's
+    location in the file, and the messages say the value is the probability-weighted mean."""
+    try:
+        outcome_inputs(inputs, outcome)
+        return []
+    except InputError as error:
+        together = error.issues
+    issues: list[InputIssue] = []
+    for name, change in outcome.changes.items():
+        try:
+            with_changes(inputs, [change], file)
+        except InputError as error:
+            place = first_seen[name] if first_seen else f"{location}.changes.{name}"
+            issues += [_at_change(issue, file, place, change[1] if first_seen else None) for issue in error.issues]
+    if issues:
+        return issues
+    return [
+        InputIssue(file, f"{location}.changes", issue.field, f"the changes together: {_detail(issue)}")
+        for issue in together
+    ]
+
+
+def _at_change(issue: InputIssue, file: str, place: str, mean_value: Any | None) -> InputIssue:
+    detail = _detail(issue)
+    if mean_value is not None:
+        detail = f"the mean outcome's value {plain(mean_value)} (the probability-weighted mean) fails: {detail}"
+    return InputIssue(file, place, "value", detail)
+
+
+def _detail(issue: InputIssue) -> str:
+    """An issue of a derived scenario in words: where in the catalogs (not the internal override
+    or settings position) and what."""
+    where = _OVERRIDE_PLACE.sub("", issue.location).strip()
+    if issue.file and not issue.file.endswith((".yaml", ".yml")) and issue.file not in where:
+        where = f"{Path(issue.file).name} {where}".strip()
+    field = f"field '{issue.field}'" if issue.field else ""
+    head = ", ".join(part for part in (where, field) if part)
+    return f"{head}: {issue.message}" if head else issue.message
 
 
 def _parse_change(raw: Any, file: str, location: str) -> tuple[Change | None, list[InputIssue]]:
@@ -137,9 +191,7 @@ def _parse_change(raw: Any, file: str, location: str) -> tuple[Change | None, li
         ]
     problem = value_problem(parameter, value)
     if problem:
-        return None, [InputIssue(file, location, "value", f"{problem}; found {value!r}")]
-    if parameter.kind == "catalog" and parameter.mode == "scale" and not _is_number(value):
-        return None, [InputIssue(file, location, "value", f"a scale factor must be a number; found {value!r}")]
+        return None, [InputIssue(file, location, "value", f"{problem}; found {plain(value)}")]
     return (parameter, value), []
 
 

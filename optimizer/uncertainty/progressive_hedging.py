@@ -62,6 +62,11 @@ def _import_mpisppy() -> Any:
     return mpisppy.opt.ph
 
 
+def require_mpisppy() -> None:
+    """SolveError (exit 2) now if progressive hedging could not run (mpi-sppy or mpi4py missing)."""
+    _import_mpisppy()
+
+
 def scenario_creator(
     name: str,
     *,

@@ -1,5 +1,6 @@
 """The attacks, generated: CSV dialects and encodings, YAML structure, CLI options, output
-targets, run folders and sweep specs. Each function returns a list of :class:`Attack`.
+targets, run folders and sweep specs (uncertainty blocks are in ``uncertainty_cases.py``). Each
+function returns a list of :class:`Attack`.
 
 The sandbox's current folder holds ``micro/`` (the one-site scenario of tests/factory.py),
 ``run/`` and ``run2/`` (two solved run folders) when an attack asks for them; paths in the
@@ -505,6 +506,7 @@ def yaml_attacks() -> list[Attack]:
         "where-no-match": {"catalog": "sites", "where": {"site": "zzz"}, "set": {"floor_racks": 5}},
         "set-bad-type": {"catalog": "sites", "set": {"floor_racks": "many"}},
         "set-list": {"catalog": "sites", "set": {"floor_racks": [1]}},
+        "set-bool": {"catalog": "sites", "set": {"floor_racks": True}},
         "scale-text-column": {"catalog": "sites", "scale": {"climate": 2.0}},
         "scale-nan": {"catalog": "sites", "scale": {"floor_racks": float("nan")}},
         "scale-inf": {"catalog": "sites", "scale": {"floor_racks": float("inf")}},
@@ -1217,6 +1219,11 @@ def sweep_attacks() -> list[Attack]:
         },
         "setting-unknown": {"parameters": {"s": {"kind": "setting", "setting": "colour"}}, "grid": {"s": [1]}},
         "setting-locked": {"parameters": {"s": {"kind": "setting", "setting": "catalogs"}}, "grid": {"s": [1]}},
+        "setting-uncertainty": {
+            "parameters": {"s": {"kind": "setting", "setting": "uncertainty"}},
+            "cases": [{"s": None}],
+        },
+        "base-changes-uncertainty": {"base_changes": {"uncertainty": None}, "grid": {"p": [1.0]}},
         "catalog-unknown": {
             "parameters": {"c": {"kind": "catalog", "catalog": "widgets", "column": "x"}},
             "grid": {"c": [1]},
@@ -1378,6 +1385,8 @@ def _results_readable(count: int) -> Callable[[Path, dict], None]:
 
 
 def all_attacks() -> list[Attack]:
+    from tests.adversarial.uncertainty_cases import uncertainty_attacks
+
     return [
         *csv_attacks(),
         *yaml_attacks(),
@@ -1385,4 +1394,5 @@ def all_attacks() -> list[Attack]:
         *target_attacks(),
         *run_folder_attacks(),
         *sweep_attacks(),
+        *uncertainty_attacks(),
     ]

@@ -52,6 +52,7 @@ class Attack:
     fsize: int | None = None  # RLIMIT_FSIZE (bytes) while the command runs: a full disk
     timeout: float = 120.0
     process: bool = False  # run as a real `aidc` process instead of in the harness
+    env: tuple[tuple[str, str], ...] = ()  # more environment variables for a real process
     slow: bool = False
     uses: tuple[str, ...] = ("micro",)  # template folders copied into the sandbox
 
@@ -108,7 +109,7 @@ class Harness:
             self.process = None
 
 
-def run_process(argv: list[str], cwd: Path, timeout: float) -> dict:
+def run_process(argv: list[str], cwd: Path, timeout: float, env: tuple[tuple[str, str], ...] = ()) -> dict:
     """``aidc`` as a real process (python -m aidc.optimizer) under the memory limit."""
     try:
         done = subprocess.run(
@@ -117,6 +118,7 @@ def run_process(argv: list[str], cwd: Path, timeout: float) -> dict:
             capture_output=True,
             timeout=timeout,
             preexec_fn=limit_memory,
+            env={**os.environ, **dict(env)} if env else None,
         )
     except subprocess.TimeoutExpired:
         return {"error": "timeout"}
@@ -179,7 +181,7 @@ def run_attack(attack: Attack, root: Path, harness: Harness, templates: dict[str
         argv = attack.prepare(work)
         before = snapshot(root)
         if attack.process:
-            reply = run_process(argv, work, attack.timeout)
+            reply = run_process(argv, work, attack.timeout, attack.env)
         else:
             reply = harness.run(argv, work, attack.timeout, attack.fsize)
         after = snapshot(root)
