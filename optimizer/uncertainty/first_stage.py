@@ -25,6 +25,17 @@ import pyomo.environ as pyo
 
 Key = tuple[str, Any]  # (variable name, index)
 FirstStagePlan = dict[Key, float]
+
+
+@dataclass
+class HereAndNow:
+    """The plan a method found (extensive form or progressive hedging) and how: method-specific
+    facts for the summary."""
+
+    plan: FirstStagePlan
+    facts: dict[str, Any]
+
+
 PIN_TOLERANCE = 1e-9  # a plan value below this is a decision not taken
 
 

@@ -34,7 +34,7 @@ from aidc.optimizer.errors import EXIT_INVALID_INPUT, EXIT_NO_SOLUTION, InputErr
 from aidc.optimizer.solve import Progress, SilentProgress, SolveOptions
 from aidc.optimizer.uncertainty.distribution import Distribution
 from aidc.optimizer.uncertainty.evaluation import OutcomeRun, OutcomeSolver
-from aidc.optimizer.uncertainty.first_stage import FirstStagePlan
+from aidc.optimizer.uncertainty.first_stage import FirstStagePlan, HereAndNow
 from aidc.optimizer.uncertainty.outcomes import UncertaintySpec, load_uncertainty, outcome_inputs
 from aidc.optimizer.uncertainty.plan_tables import plan_summary, plan_tables, present
 
@@ -48,14 +48,6 @@ class StochasticResult:
     summary: dict[str, Any]
     tables: dict[str, pd.DataFrame]
     outcomes: dict[str, OutcomeRun] = field(default_factory=dict)
-
-
-@dataclass
-class HereAndNow:
-    """The plan a method found and how (method-specific facts for the summary)."""
-
-    plan: FirstStagePlan
-    facts: dict[str, Any]
 
 
 def solve_under_uncertainty(

@@ -32,7 +32,13 @@ from aidc.models.inputs import ScenarioInputs
 from aidc.optimizer.errors import EXIT_INVALID_INPUT, SolveError
 from aidc.optimizer.planner.planner import relax_binaries, relaxed_inputs
 from aidc.optimizer.solve import SolveOptions
-from aidc.optimizer.uncertainty.first_stage import FirstStagePlan, Key, first_stage_variables, value_of
+from aidc.optimizer.uncertainty.first_stage import (
+    FirstStagePlan,
+    HereAndNow,
+    Key,
+    first_stage_variables,
+    value_of,
+)
 from aidc.optimizer.uncertainty.outcomes import UncertaintySpec
 
 INSTALL = "pip install 'aidc[stochastic]' (mpi-sppy, mpi4py and an MPI such as the mpich wheel)"
@@ -134,8 +140,6 @@ def progressive_hedging(
 ):
     """Run PH over the ranks of ``comm`` (every rank calls this); the here-and-now plan (xbar,
     integers rounded; year-less decisions where every outcome takes them) on every rank."""
-    from aidc.optimizer.uncertainty.programme import HereAndNow
-
     settings = settings or PHSettings()
     ph_module = _import_mpisppy()
     started = time.perf_counter()
