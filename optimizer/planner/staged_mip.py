@@ -28,6 +28,10 @@ BINARIES = ("site_open", "cooling_design", "halls")  # site-level integers: deci
 OPEN_THRESHOLDS = (1e-6, 0.1, 0.3)
 """Stage 0 rounds the LP's site openings at each of these and keeps the cheapest plan (a site the
 LP opens a little is often cheaper closed, its work moved to the sites it opens more)."""
+LP_SHARE = 0.6
+"""Share of the time left that stage 0's LP relaxation may take: without it no later stage finds a
+plan on large models (cheap-power-export, 21 sites, under 240 s: a quarter of the time was too
+little and the plan built nothing), so it gets the most."""
 
 
 def _has_plan(outcome: SolveOutcome) -> bool:
@@ -154,7 +158,7 @@ def _rounded_start(
         var.domain = pyo.NonNegativeReals
     try:
         progress.stage("stage 0/3: LP relaxation and a rounded plan")
-        lp = session.solve(replace(options, time_limit=_time_left(deadline, 0.25)), lp=True, progress=progress)
+        lp = session.solve(replace(options, time_limit=_time_left(deadline, LP_SHARE)), lp=True, progress=progress)
         stages.append(lp)
         if not _has_plan(lp) or lp.status == SolveStatus.INTERRUPTED:
             return lp
