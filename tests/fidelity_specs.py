@@ -42,9 +42,13 @@ def brownfield(fom: float) -> dict:
 
 
 def two_sites(**b_changes) -> dict:
-    """Sites a (free) and b (facility $1,000/kW over 20 years: $50k per MW-year); grid 100 MW each."""
+    """Sites a (facility $1/kW over 20 years: $50 per MW-year, so that capacity beyond the need is
+    never free and the built MW is unique) and b ($1,000/kW: $50k per MW-year); grid 100 MW each."""
     spec = micro()
-    spec["sites"] = [site_row("a"), site_row("b", facility_capex_usd_per_kw_it=1000.0, **b_changes)]
+    spec["sites"] = [
+        site_row("a", facility_capex_usd_per_kw_it=1.0),
+        site_row("b", facility_capex_usd_per_kw_it=1000.0, **b_changes),
+    ]
     spec["grid"] = [dict(site=s, year=2026, grid_mw=100.0, **SRC) for s in ("a", "b")]
     spec["supply"] = [supply_row("a", 0.0), supply_row("b", 0.0)]
     spec["latency"] = [dict(site=s, region="r", latency_ms=10.0, delivery_usd_per_mtok=0.0, **SRC) for s in ("a", "b")]

@@ -30,6 +30,11 @@ from aidc.optimizer.solve import (
 
 INTEGER_VARIABLES = ("units_bought", "site_open", "cooling_design", "halls")
 BINARY_VARIABLES = ("site_open", "cooling_design")
+MIP_CUTS = ("route_needs_open_site",)
+"""Valid inequalities that only tighten the relaxation of the whole site decisions (they remove no
+plan with whole sites). They are off in a pure LP (``relax="all"``: the LP relaxation as stated)
+and in the LP with the integers fixed, where they are redundant and would share the demand
+balance's duals, so the marginal costs would no longer be those duals."""
 
 
 def relaxed_inputs(inputs: ScenarioInputs, relax: str) -> ScenarioInputs:
@@ -43,6 +48,8 @@ def relax_binaries(model: pyo.ConcreteModel, relax: str) -> None:
         for name in BINARY_VARIABLES:
             getattr(model, name).domain = pyo.UnitInterval
         model.halls.domain = pyo.NonNegativeReals
+        for name in MIP_CUTS:
+            getattr(model, name).deactivate()
 
 
 @with_parameter_methods
@@ -156,12 +163,17 @@ class Planner:
                     value = round(var.value or 0.0)
                     var.domain = pyo.NonNegativeReals
                     var.fix(value)
+        cuts = [getattr(self.model, name) for name in MIP_CUTS if getattr(self.model, name).active]
+        for cut in cuts:
+            cut.deactivate()
         try:
             return self.session.solve(options, lp=True, progress=self.progress)
         finally:
             for var, domain in fixed:
                 var.unfix()
                 var.domain = domain
+            for cut in cuts:
+                cut.activate()
 
     def _demand_duals(self) -> dict:
         constraints = list(self.model.demand_balance.values()) + list(self.model.deferrable_daily_balance.values())
