@@ -107,8 +107,12 @@ def _reasons(
     free = [s for s in candidates if s in able and not limits[s]]
     if limited:
         described = ", ".join(f"{s} {' and '.join(why)}" for s, why in limited.items())
-        every = "every" if not free and not blocked else f"{len(limited)} of {len(candidates)}"
-        reasons.append(f"{every} site within {bound:.0f} ms is limited: {described}")
+        if not free and not blocked:
+            reasons.append(f"every site within {bound:.0f} ms is limited: {described}")
+        else:
+            verb = "is" if len(limited) == 1 else "are"
+            share = f"{len(limited)} of the {len(candidates)} sites"
+            reasons.append(f"{share} within {bound:.0f} ms {verb} limited: {described}")
     capped = capped_accelerators(tables, data, year)
     if capped:
         reasons.append(f"delivery caps bind for {', '.join(capped)}")
