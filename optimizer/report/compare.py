@@ -58,7 +58,9 @@ def site_changes(run_a: Run, run_b: Run) -> pd.DataFrame:
         summary, tables = run
         sites = tables["sites"]
         last = sites[sites["year"] == _last_year(summary)].set_index("site")[["cooling", "it_capacity_mw"]]
-        return last.assign(cooling=last["cooling"].fillna("").where(last["it_capacity_mw"] > 1e-6, ""))
+        # an all-empty cooling column is read as float: make it text before filling
+        cooling = last["cooling"].astype("string").fillna("")
+        return last.assign(cooling=cooling.where(last["it_capacity_mw"] > 1e-6, ""))
 
     a, b = built(run_a), built(run_b)
     frame = _side_by_side(a["it_capacity_mw"], b["it_capacity_mw"], "site", "it_mw")
