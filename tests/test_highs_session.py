@@ -8,7 +8,7 @@ import pyomo.environ as pyo
 import pytest
 
 from aidc.optimizer.solve import SOLVERS, SolveOptions, solver_class
-from aidc.optimizer.solve.highs import HighsSession
+from aidc.optimizer.solve.highs import FEASIBILITY_TOLERANCES, HighsSession
 
 LP = SolveOptions(mip_gap=1e-9)
 SESSIONS = pytest.mark.parametrize("Session", [solver_class(name) for name in sorted(SOLVERS)], ids=sorted(SOLVERS))
@@ -146,3 +146,18 @@ def test_a_time_limit_counts_from_the_start_of_its_own_run():
         var.domain = pyo.Binary
     again = session.solve(SolveOptions(time_limit=0.5, mip_gap=0.0))  # a MIP's limit: from its own start
     assert again.solve_seconds < 1.2
+
+
+def test_a_feasibility_tolerance_holds_for_its_solve_only():
+    """``feasibility_tolerance`` reaches HiGHS's primal and MIP tolerances, and the next solve
+    without one runs at HiGHS's defaults again (options persist in a live session)."""
+    session = HighsSession(_line())
+    defaults = {name: session.highs.getOptionValue(name) for name in FEASIBILITY_TOLERANCES}
+    assert session.solve(SolveOptions(mip_gap=1e-9, feasibility_tolerance=1e-9)).objective == pytest.approx(3.0)
+    assert all(_value(session.highs.getOptionValue(name)) == 1e-9 for name in FEASIBILITY_TOLERANCES)
+    assert session.solve(LP).objective == pytest.approx(3.0)
+    assert {name: session.highs.getOptionValue(name) for name in FEASIBILITY_TOLERANCES} == defaults
+
+
+def _value(option) -> float:
+    return option[1] if isinstance(option, tuple) else option

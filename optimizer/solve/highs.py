@@ -52,6 +52,16 @@ def abandoned_solves() -> bool:
     return any(highs.is_solver_running() for highs in _ABANDONED)
 
 
+FEASIBILITY_TOLERANCES = ("primal_feasibility_tolerance", "mip_feasibility_tolerance")
+"""HiGHS options that ``SolveOptions.feasibility_tolerance`` sets (defaults 1e-7 and 1e-6)."""
+
+
+def _option_value(highs: highspy.Highs, name: str) -> float:
+    """An option's value (highspy returns ``(status, value)`` in some versions, the value in others)."""
+    value = highs.getOptionValue(name)
+    return float(value[1] if isinstance(value, tuple) else value)
+
+
 class HighsSession(MatrixSession):
     """A HiGHS model for one Pyomo model; parameter, bound and fixing changes update it in place."""
 
@@ -62,6 +72,7 @@ class HighsSession(MatrixSession):
             self.highs = highspy.Highs()
         self.highs.setOptionValue("output_flag", False)
         self.highs.HandleKeyboardInterrupt = True  # lets cancelSolve() stop a running solve
+        self._default_tolerances = {name: _option_value(self.highs, name) for name in FEASIBILITY_TOLERANCES}
         self._highs_clock = 0.0
         super().__init__(model)
         self._highs_clock = float(self.highs.getRunTime())
@@ -116,6 +127,9 @@ class HighsSession(MatrixSession):
         highs.setOptionValue("mip_lp_solver", "ipm" if large else "choose")
         highs.setOptionValue("time_limit", self._time_limit(options))
         highs.setOptionValue("mip_rel_gap", options.mip_gap)
+        tolerance = options.feasibility_tolerance
+        for name, default in self._default_tolerances.items():  # options persist in the session: reset
+            highs.setOptionValue(name, default if tolerance is None else tolerance)
         if options.threads is not None:
             highs.setOptionValue("threads", options.threads)
         interrupted = self._run_interruptibly(progress)

@@ -36,6 +36,7 @@ class SolveOptions:
     presolve: str = "choose"
     solver_method: str = "choose"  # HiGHS 'solver' option for LPs: choose, simplex, ipm
     solver: str = "highs"  # a name of aidc.optimizer.solve.SOLVERS
+    feasibility_tolerance: float | None = None  # primal and MIP feasibility tolerance; None: the solver's default
 
 
 @dataclass

@@ -113,6 +113,8 @@ class ScipSession(MatrixSession):
         if options.time_limit is not None:
             problem.setParam("limits/time", float(options.time_limit))
         problem.setParam("limits/gap", float(options.mip_gap))
+        if options.feasibility_tolerance is not None:
+            problem.setParam("numerics/feastol", float(options.feasibility_tolerance))
         if self.start:
             solution = problem.createSol()
             for j, value in self.start.items():
