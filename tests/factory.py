@@ -137,6 +137,24 @@ def port_row(interconnect: str, medium: str, cost_usd_per_port: float, power_w_p
     )
 
 
+def two_sites(fixed_cost_usd_per_year: float = 1e5) -> dict[str, Any]:
+    """micro() at two sites: ``cn`` (China) with free electricity but a 0.6 MW grid connection and
+    ``us`` at $20/MWh that can take it all (2 MW); each costs ``fixed_cost_usd_per_year`` when open
+    and $1,000 per MW of IT capacity a year, so capacity equals load."""
+    spec = micro()
+    capacity_cost = dict(facility_capex_usd_per_kw_it=20.0, facility_lifetime_years=20)  # $1/kW/yr
+    spec["sites"] = [
+        site_row("cn", country="China", fixed_cost_usd_per_year=fixed_cost_usd_per_year, **capacity_cost),
+        site_row("us", country="United States", fixed_cost_usd_per_year=fixed_cost_usd_per_year, **capacity_cost),
+    ]
+    spec["grid"] = [dict(site="cn", year=2026, grid_mw=0.6, **SRC), dict(site="us", year=2026, grid_mw=2.0, **SRC)]
+    spec["supply"] = [supply_row("cn", 0.0), supply_row("us", 20.0)]
+    spec["latency"] = [
+        dict(site=s, region="r", latency_ms=10.0, delivery_usd_per_mtok=0.0, **SRC) for s in ("cn", "us")
+    ]
+    return spec
+
+
 def write_scenario(folder: Path, spec: dict[str, Any], name: str = "scenario.yaml") -> Path:
     """Write the catalogs as CSV and the scenario YAML into ``folder``; return the YAML path."""
     folder.mkdir(parents=True, exist_ok=True)

@@ -31,27 +31,12 @@ from aidc.optimizer.alternatives import ObjectiveUnavailable, decision_table, fi
 from aidc.optimizer.alternatives.facts import plan_facts
 from aidc.optimizer.planner.planner import Planner
 from aidc.optimizer.solve import SolveOptions
-from tests.factory import SRC, micro, rich, site_row, supply_row, write_scenario
+from tests.factory import micro, rich, two_sites, write_scenario
 from tests.recompute import recompute_objective_usd
 
 WHATIF_SMALL = Path(__file__).resolve().parent.parent / "inputs" / "scenarios" / "whatif-small.yaml"
 OPTIMUM_USD = 2_271_080.0
 US_ALONE_USD = 2_276_200.0
-
-
-def two_sites() -> dict:
-    spec = micro()
-    capacity_cost = dict(facility_capex_usd_per_kw_it=20.0, facility_lifetime_years=20)  # $1/kW/yr
-    spec["sites"] = [
-        site_row("cn", country="China", fixed_cost_usd_per_year=1e5, **capacity_cost),
-        site_row("us", country="United States", fixed_cost_usd_per_year=1e5, **capacity_cost),
-    ]
-    spec["grid"] = [dict(site="cn", year=2026, grid_mw=0.6, **SRC), dict(site="us", year=2026, grid_mw=2.0, **SRC)]
-    spec["supply"] = [supply_row("cn", 0.0), supply_row("us", 20.0)]
-    spec["latency"] = [
-        dict(site=s, region="r", latency_ms=10.0, delivery_usd_per_mtok=0.0, **SRC) for s in ("cn", "us")
-    ]
-    return spec
 
 
 def planner_for(spec: dict, folder: Path, **options) -> Planner:
