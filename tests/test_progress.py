@@ -13,7 +13,7 @@ import pytest
 
 from aidc.optimizer.results.summary_text import SOLVER_NAMES
 from aidc.optimizer.solve import SOLVERS
-from aidc.optimizer.solve.progress import StderrProgress
+from aidc.optimizer.solve.progress import BoundedProgress, StderrProgress
 from tests.factory import rich, write_scenario
 
 MONEY = r"-?\$[\d.,]+[kMB]?"
@@ -91,4 +91,20 @@ def test_an_improvement_held_back_by_the_rate_limit_is_shown_when_the_stage_ends
         "  mip: incumbent $12.00M  bound $10.00M  gap 16.67%",
         "  mip: incumbent $11.00M  bound $10.50M  gap 4.55%",
         "next",
+    ]
+
+
+def test_a_stage_reports_no_bound_below_one_an_earlier_stage_proved():
+    """Stage 1 of the staged MIP starts with HiGHS's own bound far below the LP relaxation's
+    (on the baseline $10k against $2.80B); the report shows the LP's bound and its gap instead."""
+    stream = io.StringIO()
+    progress = BoundedProgress(StderrProgress(stream, interval=0.0), floor=10.0)
+    progress.stage("stage 1")
+    progress.mip(12.0, 0.01, 0.999)  # below the floor: shown at the floor, gap 2 / 12
+    progress.mip(12.0, 11.0, 1 / 12)  # above it: as reported
+    lines = [line.split("] ", 1)[1] for line in stream.getvalue().splitlines()]
+    assert lines == [
+        "stage 1",
+        "  stage 1: incumbent $12.00M  bound $10.00M  gap 16.67%",
+        "  stage 1: incumbent $12.00M  bound $11.00M  gap 8.33%",
     ]

@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 
 import pyomo.environ as pyo
 
-from aidc.optimizer.solve import LiveModel, Progress, SolveOptions, SolveOutcome, SolveStatus
+from aidc.optimizer.solve import BoundedProgress, LiveModel, Progress, SolveOptions, SolveOutcome, SolveStatus
 
 BINARIES = ("site_open", "cooling_design", "halls")  # site-level integers: decided in stage 1
 OPEN_THRESHOLDS = (1e-6, 0.1, 0.3)
@@ -93,7 +93,9 @@ def solve_staged(
         if start:
             session.set_start(start)
         progress.stage("stage 1/3: sites and cooling (whole), accelerators relaxed")
-        relaxed = session.solve(replace(options, time_limit=_time_left(deadline, 0.5)), progress=progress)
+        relaxed = session.solve(
+            replace(options, time_limit=_time_left(deadline, 0.5)), progress=BoundedProgress(progress, lp_bound)
+        )
         stages.append(relaxed)
     finally:
         for var in units:
@@ -119,7 +121,9 @@ def solve_staged(
         if best_values is not None:
             session.set_start(best_values)
         progress.stage("stage 3/3: the full MIP, warm-started")
-        full = session.solve(replace(options, time_limit=_time_left(deadline)), progress=progress)
+        full = session.solve(
+            replace(options, time_limit=_time_left(deadline)), progress=BoundedProgress(progress, bound)
+        )
         if full.status == SolveStatus.INTERRUPTED:
             return full
         stages.append(full)

@@ -12,7 +12,7 @@ import pyomo.environ as pyo
 
 from aidc.optimizer.errors import EXIT_INVALID_INPUT, SolveError
 from aidc.optimizer.solve.outcome import SolveOptions, SolveOutcome, SolveStatus, raise_if_no_plan
-from aidc.optimizer.solve.progress import Progress, SilentProgress, StderrProgress
+from aidc.optimizer.solve.progress import BoundedProgress, Progress, SilentProgress, StderrProgress
 from aidc.optimizer.solve.session import LiveModel, MatrixSession
 
 SOLVERS: dict[str, tuple[str, str, str, str]] = {
@@ -41,6 +41,7 @@ def open_session(model: pyo.ConcreteModel, solver: str = "highs") -> LiveModel:
 
 __all__ = [
     "SOLVERS",
+    "BoundedProgress",
     "LiveModel",
     "MatrixSession",
     "Progress",

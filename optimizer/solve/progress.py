@@ -28,6 +28,30 @@ class Progress(Protocol):
     def wants_log(self) -> bool: ...
 
 
+class BoundedProgress:
+    """Passes reports on to ``inner`` with the bound raised to a valid lower bound known from an
+    earlier stage ($M): a MIP's own bound starts far below it (on the baseline HiGHS reported
+    $10k before its root LP, against the LP relaxation's $2.80B)."""
+
+    def __init__(self, inner: Progress, floor: float | None):
+        self.inner, self.floor = inner, floor
+
+    @property
+    def wants_log(self) -> bool:
+        return self.inner.wants_log
+
+    def stage(self, name: str) -> None:
+        self.inner.stage(name)
+
+    def mip(self, incumbent: float | None, bound: float | None, gap: float | None) -> None:
+        if self.floor is not None and (bound is None or bound < self.floor):
+            bound, gap = self.floor, relative_gap(incumbent, self.floor)
+        self.inner.mip(incumbent, bound, gap)
+
+    def log(self, line: str) -> None:
+        self.inner.log(line)
+
+
 class SilentProgress:
     """Says nothing (the default, and ``--quiet``)."""
 
