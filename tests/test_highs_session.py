@@ -8,7 +8,7 @@ import pyomo.environ as pyo
 import pytest
 
 from aidc.optimizer.solve import SOLVERS, SolveOptions, solver_class
-from aidc.optimizer.solve.highs import FEASIBILITY_TOLERANCES, HighsSession
+from aidc.optimizer.solve.highs import FEASIBILITY_TOLERANCES, HighsSession, _option_value
 
 LP = SolveOptions(mip_gap=1e-9)
 SESSIONS = pytest.mark.parametrize("Session", [solver_class(name) for name in sorted(SOLVERS)], ids=sorted(SOLVERS))
@@ -154,10 +154,6 @@ def test_a_feasibility_tolerance_holds_for_its_solve_only():
     session = HighsSession(_line())
     defaults = {name: session.highs.getOptionValue(name) for name in FEASIBILITY_TOLERANCES}
     assert session.solve(SolveOptions(mip_gap=1e-9, feasibility_tolerance=1e-9)).objective == pytest.approx(3.0)
-    assert all(_value(session.highs.getOptionValue(name)) == 1e-9 for name in FEASIBILITY_TOLERANCES)
+    assert all(_option_value(session.highs, name) == 1e-9 for name in FEASIBILITY_TOLERANCES)
     assert session.solve(LP).objective == pytest.approx(3.0)
     assert {name: session.highs.getOptionValue(name) for name in FEASIBILITY_TOLERANCES} == defaults
-
-
-def _value(option) -> float:
-    return option[1] if isinstance(option, tuple) else option

@@ -239,9 +239,9 @@ def _close_sites(
     halls), re-plan the others' halls (an LP with them free, then rounded up and fixed) and keep
     the closure if the plan is cheaper; from the smallest site up, again after each closure kept,
     until none helps or DROP_SHARE of the time left is spent; each plan kept is reported against
-    the LP's ``bound`` ($M). The LP relaxation splits a region's
-    peak over several sites, each paying that share of its fixed cost, so the rounding opens them
-    all (on the baseline Northern Virginia, Texas and Finland at 0.4-0.6)."""
+    the LP's ``bound`` ($M). The LP relaxation splits a region's peak over several sites, each
+    paying that share of its fixed cost, so the rounding opens them all (on the baseline Northern
+    Virginia, Texas and Finland at 0.4-0.6)."""
     until = None if deadline is None else time.perf_counter() + (deadline - time.perf_counter()) * DROP_SHARE
     tried: set[str] = set()
     while True:
@@ -252,15 +252,13 @@ def _close_sites(
                 return best
             tried.add(site)
             closed = [(var, 0.0 if _site_of(var) == site else value) for var, value in best.decisions]
-            with_halls_free = [(var, value) for var, value in closed if not _is_hall(var) or _site_of(var) == site]
+            with_halls_free = [(var, value) for var, value in closed if not _other_hall(var, site)]
             plan = _plan_with(with_halls_free, session, options, deadline, progress, stages)
             if plan.status == SolveStatus.INTERRUPTED:
                 return _Start(plan, best.values, best.decisions)
             if not _has_plan(plan) or plan.objective >= best.outcome.objective:
                 continue
-            decisions = [
-                (var, _whole_halls(var) if _is_hall(var) and _site_of(var) != site else value) for var, value in closed
-            ]
+            decisions = [(var, _whole_halls(var) if _other_hall(var, site) else value) for var, value in closed]
             plan = _plan_with(decisions, session, options, deadline, progress, stages)
             if plan.status == SolveStatus.INTERRUPTED:
                 return _Start(plan, best.values, best.decisions)
@@ -274,9 +272,11 @@ def _close_sites(
 
 def _open_sites_smallest_first(m: pyo.ConcreteModel) -> list[str]:
     """The sites open in the plan now in the model, by their IT MW summed over the years."""
-    sites = {s for (s, _), var in m.site_open.items() if (var.value or 0.0) > 0.5}
-    size = {s: sum(var.value or 0.0 for (site, _, _), var in m.it_capacity.items() if site == s) for s in sites}
-    return sorted(sites, key=lambda s: (size[s], s))
+    size = {s: 0.0 for (s, _), var in m.site_open.items() if (var.value or 0.0) > 0.5}
+    for (s, _, _), var in m.it_capacity.items():
+        if s in size:
+            size[s] += var.value or 0.0
+    return sorted(size, key=lambda s: (size[s], s))
 
 
 def _site_of(var: pyo.Var) -> str:
@@ -284,8 +284,9 @@ def _site_of(var: pyo.Var) -> str:
     return var.index()[0]
 
 
-def _is_hall(var: pyo.Var) -> bool:
-    return var.parent_component().local_name == "halls"
+def _other_hall(var: pyo.Var, site: str) -> bool:
+    """True for a halls variable of a site other than ``site`` (re-planned when ``site`` closes)."""
+    return var.parent_component().local_name == "halls" and _site_of(var) != site
 
 
 def _whole_halls(var: pyo.Var) -> float:
