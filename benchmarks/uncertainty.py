@@ -12,8 +12,9 @@ prepare + build of every outcome's model, nonanticipativity rows, objective), ha
 
 ``--mip`` solves with whole units through the staged MIP (binaries first, then units), seeded
 like ``aidc solve`` with the mean-forecast plan and its recourse in every outcome (the seconds
-that takes are printed apart), and prints the gap reached; ``--relax`` keeps sites and cooling
-binary with continuous units.
+that takes are printed apart; each of those six solves stops at ``--seed-time-limit``, 120 s by
+default, so that the seed does not take the extensive form's time), and prints the gap reached;
+``--relax`` keeps sites and cooling binary with continuous units.
 
 ``--lp-rounding`` is a staged method for the whole-unit programme: (1) the extensive form as an LP
 gives a valid lower bound and a fractional first stage; (2) that first stage rounded (a site
@@ -73,7 +74,9 @@ def with_outcomes(inputs: ScenarioInputs, count: int) -> ScenarioInputs:
     return inputs.with_config(uncertainty=block | {"outcomes": outcomes})
 
 
-def measure(inputs: ScenarioInputs, count: int, options: SolveOptions, verbose: bool) -> dict:
+def measure(
+    inputs: ScenarioInputs, count: int, options: SolveOptions, verbose: bool, seed_time_limit: float | None = None
+) -> dict:
     scenario = with_outcomes(inputs, count)
     spec = load_uncertainty(scenario)
     started = time.perf_counter()
@@ -82,9 +85,10 @@ def measure(inputs: ScenarioInputs, count: int, options: SolveOptions, verbose: 
     start, seed_seconds = None, 0.0
     if options.relax != "all":  # seed the MIP with the mean-forecast plan, as aidc solve does
         started = time.perf_counter()
-        mean = OutcomeSolver(spec.mean, outcome_inputs(scenario, spec.mean), options, spec.commitment_years)
+        seeding = replace(options, time_limit=seed_time_limit or options.time_limit)
+        mean = OutcomeSolver(spec.mean, outcome_inputs(scenario, spec.mean), seeding, spec.commitment_years)
         plan = mean.solve().first_stage
-        solvers = [OutcomeSolver(o, inputs_o, options, spec.commitment_years) for o, inputs_o in pairs]
+        solvers = [OutcomeSolver(o, inputs_o, seeding, spec.commitment_years) for o, inputs_o in pairs]
         for solver in solvers:
             solver.solve(plan)
         seed_seconds = time.perf_counter() - started
@@ -177,6 +181,12 @@ def main() -> None:
     parser.add_argument("--relax", action="store_true", help="continuous units, binary sites and cooling")
     parser.add_argument("--time-limit", type=float, default=None)
     parser.add_argument("--mip-gap", type=float, default=0.005)
+    parser.add_argument(
+        "--seed-time-limit",
+        type=float,
+        default=120.0,
+        help="--mip: seconds for each seed solve (the mean outcome, then each outcome with its first stage held)",
+    )
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--solver-method", default="ipm", help="HiGHS LP method: choose, simplex, ipm")
     parser.add_argument("--quick", action="store_true", help="whatif-small-uncertain, 1 and 2 outcomes")
@@ -209,7 +219,7 @@ def main() -> None:
     print(f"extensive form of {inputs.config.name}, relax={relax}, HiGHS LP method {args.solver_method}")
     print(header + "  status (gap)")
     for count in counts:
-        row = measure(inputs, count, replace(options), args.verbose)
+        row = measure(inputs, count, replace(options), args.verbose, args.seed_time_limit)
         rows.append(row)
         gap = "" if row["gap"] is None else f" ({row['gap']:.3%})"
         build = row["derive_seconds"] + row["build_seconds"]

@@ -9,9 +9,9 @@ together (on the baseline: no plan in 600 s at 24 slices). The stages:
 3. only if the gap between 2's cost and 1's bound is above the target: the full MIP,
    warm-started from 2, for the remaining time.
 0. before them, the LP relaxation of everything and a plan rounded from it (sites, designs,
-   halls), improved by closing one opened site at a time while that lowers the cost, handed to
-   stage 1 as a start: HiGHS's heuristics rarely find a plan that serves demand in large models
-   without it.
+   halls), improved by closing one opened site or changing one site's cooling design at a time
+   while that lowers the cost, handed to stage 1 as a start: HiGHS's heuristics rarely find a
+   plan that serves demand in large models without it.
 The reported bound is the best valid bound seen, so the reported gap is honest.
 """
 
@@ -30,8 +30,9 @@ OPEN_THRESHOLDS = (1e-6, 0.1, 0.3)
 """Stage 0 rounds the LP's site openings at each of these and keeps the cheapest plan (a site the
 LP opens a little is often cheaper closed, its work moved to the sites it opens more)."""
 DROP_SHARE = 0.25
-"""Share of the time left after the rounding that closing sites may take (a closure tried costs
-two LPs warm-started from the last: on the baseline a few seconds each)."""
+"""Share of the time left after the rounding that the local search (closing sites, changing
+designs) may take (a move tried costs two LPs warm-started from the last: on the baseline a few
+seconds each)."""
 LP_SHARE = 0.6
 """Share of the time left that stage 0's LP relaxation may take: without it no later stage finds a
 plan on large models (cheap-power-export, 21 sites, under 240 s: a quarter of the time was too
@@ -159,7 +160,7 @@ def _rounded_start(
     rounded (a site is open where the LP opens it more than a threshold, its design the one of
     those the LP used that can host the most accelerator types, halls rounded up) and an LP with
     them fixed, for each threshold of OPEN_THRESHOLDS; the cheapest plan, improved by
-    :func:`_close_sites`, is stage 1's start. HiGHS's own heuristics found no plan serving demand
+    :func:`_improve_sites`, is stage 1's start. HiGHS's own heuristics found no plan serving demand
     in 240 s on the baseline without it."""
     integers = [var for name in (*BINARIES, "units_bought") for var in getattr(m, name).values()]
     domains = [(var, var.domain) for var in integers]
@@ -172,6 +173,7 @@ def _rounded_start(
         if not _has_plan(lp) or lp.status == SolveStatus.INTERRUPTED:
             return lp
         relaxed_values = _values(m)
+        designs_used = _designs_used(m)
         best: _Start | None = None
         for threshold in OPEN_THRESHOLDS:
             _restore(m, relaxed_values)
@@ -183,7 +185,7 @@ def _rounded_start(
                 best = _Start(plan, _values(m), decisions)
         if best is not None:
             progress.mip(best.outcome.objective, lp.bound, _gap(best.outcome.objective, lp.bound))
-            best = _close_sites(m, best, lp.bound, session, options, deadline, progress, stages)
+            best = _improve_sites(m, best, lp.bound, session, options, deadline, progress, stages, designs_used)
             if best.outcome.status == SolveStatus.INTERRUPTED:
                 return best.outcome
     finally:
@@ -213,9 +215,11 @@ def _plan_with(
     progress: Progress,
     stages: list[SolveOutcome],
 ) -> SolveOutcome:
-    """The LP with ``decisions`` fixed (the rest continuous), recorded as a stage without a bound."""
+    """The LP with ``decisions`` fixed (the rest continuous), recorded as a stage without a bound;
+    a decision is fixed within its variable's bounds (a plan held by bounds, such as a first stage
+    pinned in an outcome, stays held)."""
     for var, value in decisions:
-        var.fix(value)
+        var.fix(_within_bounds(var, value))
     try:
         plan = session.solve(replace(options, time_limit=_time_left(deadline, 0.1)), lp=True, progress=progress)
         stages.append(replace(plan, bound=None))
@@ -225,7 +229,7 @@ def _plan_with(
     return plan
 
 
-def _close_sites(
+def _improve_sites(
     m: pyo.ConcreteModel,
     best: _Start,
     bound: float | None,
@@ -234,31 +238,40 @@ def _close_sites(
     deadline: float | None,
     progress: Progress,
     stages: list[SolveOutcome],
+    designs_used: dict[str, list[str]] | None = None,
 ) -> _Start:
-    """Local search on the rounded plan: close one of its sites (every year, no design, no
-    halls), re-plan the others' halls (an LP with them free, then rounded up and fixed) and keep
-    the closure if the plan is cheaper; from the smallest site up, again after each closure kept,
-    until none helps or DROP_SHARE of the time left is spent; each plan kept is reported against
+    """Local search on the rounded plan, one move at a time, kept if the plan gets cheaper:
+    close one of its sites (every year, no design, no halls), from the smallest site up; then
+    give one of its open sites another cooling design of ``designs_used`` (site -> the designs the
+    LP relaxation built there). After each move the halls are re-planned (an LP with the halls of
+    the sites still open free, then rounded up and fixed). The search starts again after each move
+    kept, until none helps or DROP_SHARE of the time left is spent (a site its bounds hold open, as
+    in an outcome whose first stage is pinned, is never closed); each plan kept is reported against
     the LP's ``bound`` ($M). The LP relaxation splits a region's peak over several sites, each
     paying that share of its fixed cost, so the rounding opens them all (on the baseline Northern
-    Virginia, Texas and Finland at 0.4-0.6)."""
+    Virginia, Texas and Finland at 0.4-0.6); and it mixes cooling designs at a site over the years
+    (direct-to-chip for the early fleet, denser liquid later), so the rounded design is a guess."""
     until = None if deadline is None else time.perf_counter() + (deadline - time.perf_counter()) * DROP_SHARE
-    tried: set[str] = set()
+    tried: set[tuple[str | None, str]] = set()  # (design, site); design None closes the site
     while True:
         _restore(m, best.values)
-        candidates = [s for s in _open_sites_smallest_first(m) if s not in tried]
-        for site in candidates:
+        moves: list[tuple[str | None, str]] = [(None, s) for s in _open_sites_smallest_first(m) if not _held_open(m, s)]
+        moves += [(c, s) for s in _open_sites_smallest_first(m) for c in _other_designs(m, s, designs_used or {})]
+        for move in [move for move in moves if move not in tried]:
             if until is not None and time.perf_counter() > until:
                 return best
-            tried.add(site)
-            closed = [(var, 0.0 if _site_of(var) == site else value) for var, value in best.decisions]
-            with_halls_free = [(var, value) for var, value in closed if not _other_hall(var, site)]
+            tried.add(move)
+            design, site = move
+            moved = [(var, _moved(var, value, site, design)) for var, value in best.decisions]
+            with_halls_free = [(var, value) for var, value in moved if not _replanned_hall(var, site, design)]
             plan = _plan_with(with_halls_free, session, options, deadline, progress, stages)
             if plan.status == SolveStatus.INTERRUPTED:
                 return _Start(plan, best.values, best.decisions)
             if not _has_plan(plan) or plan.objective >= best.outcome.objective:
                 continue
-            decisions = [(var, _whole_halls(var) if _other_hall(var, site) else value) for var, value in closed]
+            decisions = [
+                (var, _whole_halls(var) if _replanned_hall(var, site, design) else value) for var, value in moved
+            ]
             plan = _plan_with(decisions, session, options, deadline, progress, stages)
             if plan.status == SolveStatus.INTERRUPTED:
                 return _Start(plan, best.values, best.decisions)
@@ -270,6 +283,41 @@ def _close_sites(
             return best
 
 
+def _moved(var: pyo.Var, value: float, site: str, design: str | None) -> float:
+    """The value of a site-level decision after a move: closing ``site`` (``design`` None) zeroes
+    its decisions; giving it ``design`` sets its designs to that one."""
+    if _site_of(var) != site:
+        return value
+    if design is None:
+        return 0.0
+    if var.parent_component().local_name == "cooling_design":
+        return 1.0 if var.index()[1] == design else 0.0
+    return value
+
+
+def _replanned_hall(var: pyo.Var, site: str, design: str | None) -> bool:
+    """True for the halls re-planned after a move: every open site's (all but a closed ``site``)."""
+    return var.parent_component().local_name == "halls" and (design is not None or _site_of(var) != site)
+
+
+def _other_designs(m: pyo.ConcreteModel, site: str, designs_used: dict[str, list[str]]) -> list[str]:
+    """Designs of ``designs_used[site]`` other than the one ``site`` has in the plan now in the model
+    (none when mixes are allowed: the rounding keeps every design the LP used)."""
+    if m.data.allow_cooling_mix:
+        return []
+    chosen = {c for (s, c), var in m.cooling_design.items() if s == site and (var.value or 0.0) > 0.5}
+    return [c for c in designs_used.get(site, []) if c not in chosen]
+
+
+def _designs_used(m: pyo.ConcreteModel) -> dict[str, list[str]]:
+    """Site -> the cooling designs under which the solution now in the model holds IT capacity."""
+    used: dict[str, list[str]] = {}
+    for (s, c, _), var in m.it_capacity.items():
+        if (var.value or 0.0) > 1e-6 and c not in used.setdefault(s, []):
+            used[s].append(c)
+    return used
+
+
 def _open_sites_smallest_first(m: pyo.ConcreteModel) -> list[str]:
     """The sites open in the plan now in the model, by their IT MW summed over the years."""
     size = {s: 0.0 for (s, _), var in m.site_open.items() if (var.value or 0.0) > 0.5}
@@ -279,14 +327,21 @@ def _open_sites_smallest_first(m: pyo.ConcreteModel) -> list[str]:
     return sorted(size, key=lambda s: (size[s], s))
 
 
+def _held_open(m: pyo.ConcreteModel, site: str) -> bool:
+    """True if the bounds of ``site``'s opening keep it open in some year (it cannot be closed)."""
+    return any((var.lb or 0.0) > 0.5 for (s, _), var in m.site_open.items() if s == site)
+
+
+def _within_bounds(var: pyo.Var, value: float) -> float:
+    """``value`` moved into ``var``'s bounds."""
+    lower, upper = var.bounds
+    value = value if lower is None else max(lower, value)
+    return value if upper is None else min(upper, value)
+
+
 def _site_of(var: pyo.Var) -> str:
     """The site a site-level decision belongs to (the first index of site_open, cooling_design, halls)."""
     return var.index()[0]
-
-
-def _other_hall(var: pyo.Var, site: str) -> bool:
-    """True for a halls variable of a site other than ``site`` (re-planned when ``site`` closes)."""
-    return var.parent_component().local_name == "halls" and _site_of(var) != site
 
 
 def _whole_halls(var: pyo.Var) -> float:
