@@ -132,7 +132,7 @@ def test_signal_during_a_solve_keeps_the_previous_run(tmp_path, sig, code):
     write_run(out, {"objective_usd": 1.0, "note": "previous"}, {"a": pd.DataFrame({"x": [1, 2]})})
     before = tree_of_files(out)
     solve = Watched(aidc("solve", str(BASELINE_SCENARIO), "--out", str(out)))
-    solve.wait_for("stage 1/3")  # HiGHS is running
+    solve.wait_for("stage 0/3")  # HiGHS is solving the LP relaxation (stage 0 takes 1-3 minutes)
     time.sleep(1.0)
     solve.process.send_signal(sig)
     started = time.monotonic()
@@ -148,7 +148,7 @@ def test_signal_during_a_solve_keeps_the_previous_run(tmp_path, sig, code):
 def test_second_interruption_ends_a_solve_at_once(tmp_path):
     out = tmp_path / "run"
     solve = Watched(aidc("solve", str(BASELINE_SCENARIO), "--out", str(out)))
-    solve.wait_for("stage 1/3")
+    solve.wait_for("stage 0/3")
     time.sleep(0.5)
     solve.process.send_signal(signal.SIGINT)
     solve.wait_for("stopping HiGHS")
