@@ -9,14 +9,15 @@ import os
 import signal
 
 
-def _stop_quietly(signum: int, frame: object) -> None:
+def stop_quietly(signum: int, frame: object) -> None:
+    """End the process at once with the signal's exit code (SIGTERM 143, Ctrl-C 130)."""
     os._exit(143 if signum == signal.SIGTERM else 130)
 
 
 def run() -> None:
     """Entry point of ``aidc`` and ``python -m aidc.optimizer``."""
-    signal.signal(signal.SIGINT, _stop_quietly)
-    signal.signal(signal.SIGTERM, _stop_quietly)
+    signal.signal(signal.SIGINT, stop_quietly)
+    signal.signal(signal.SIGTERM, stop_quietly)
     from aidc.optimizer.cli.main import main
 
     main()

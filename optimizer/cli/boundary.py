@@ -22,6 +22,7 @@ from typing import Any
 import click
 from pydantic import ValidationError
 
+from aidc.optimizer.cli import stop_quietly
 from aidc.optimizer.errors import (
     EXIT_INTERRUPTED,
     EXIT_INVALID_INPUT,
@@ -78,8 +79,15 @@ def _interrupted_code() -> int:
 
 
 def fail(message: str, code: int) -> None:
+    """Print ``message`` and end with ``code``. A signal from here on (a second Ctrl-C while the
+    process ends) ends it at once with the signal's code. After an interruption, or while a solver
+    thread still runs, the process ends without interpreter shutdown: Python restores the default
+    handlers there, so a second Ctrl-C would kill it by the signal (exit -2, not 130); the work
+    was already cleaned up as the interruption unwound."""
+    signal.signal(signal.SIGINT, stop_quietly)
+    signal.signal(signal.SIGTERM, stop_quietly)
     click.echo(bounded(message), err=True)
-    if abandoned_solves():  # a solver thread still runs: end now, without interpreter shutdown
+    if abandoned_solves() or code in (EXIT_INTERRUPTED, EXIT_TERMINATED):
         with suppress(OSError, ValueError):
             sys.stdout.flush()
             sys.stderr.flush()
