@@ -255,8 +255,9 @@ def _improve_sites(
     tried: set[tuple[str | None, str]] = set()  # (design, site); design None closes the site
     while True:
         _restore(m, best.values)
-        moves: list[tuple[str | None, str]] = [(None, s) for s in _open_sites_smallest_first(m) if not _held_open(m, s)]
-        moves += [(c, s) for s in _open_sites_smallest_first(m) for c in _other_designs(m, s, designs_used or {})]
+        open_sites = _open_sites_smallest_first(m)
+        moves: list[tuple[str | None, str]] = [(None, s) for s in open_sites if not _held_open(m, s)]
+        moves += [(c, s) for s in open_sites for c in _other_designs(m, s, designs_used or {})]
         for move in [move for move in moves if move not in tried]:
             if until is not None and time.perf_counter() > until:
                 return best
