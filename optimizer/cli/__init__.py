@@ -14,10 +14,15 @@ def stop_quietly(signum: int, frame: object) -> None:
     os._exit(143 if signum == signal.SIGTERM else 130)
 
 
-def run() -> None:
-    """Entry point of ``aidc`` and ``python -m aidc.optimizer``."""
+def stop_quietly_on_signals() -> None:
+    """From now on, Ctrl-C and SIGTERM end the process at once (:func:`stop_quietly`)."""
     signal.signal(signal.SIGINT, stop_quietly)
     signal.signal(signal.SIGTERM, stop_quietly)
+
+
+def run() -> None:
+    """Entry point of ``aidc`` and ``python -m aidc.optimizer``."""
+    stop_quietly_on_signals()
     from aidc.optimizer.cli.main import main
 
     main()

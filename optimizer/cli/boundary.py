@@ -22,7 +22,7 @@ from typing import Any
 import click
 from pydantic import ValidationError
 
-from aidc.optimizer.cli import stop_quietly
+from aidc.optimizer.cli import stop_quietly_on_signals
 from aidc.optimizer.errors import (
     EXIT_INTERRUPTED,
     EXIT_INVALID_INPUT,
@@ -84,8 +84,7 @@ def fail(message: str, code: int) -> None:
     thread still runs, the process ends without interpreter shutdown: Python restores the default
     handlers there, so a second Ctrl-C would kill it by the signal (exit -2, not 130); the work
     was already cleaned up as the interruption unwound."""
-    signal.signal(signal.SIGINT, stop_quietly)
-    signal.signal(signal.SIGTERM, stop_quietly)
+    stop_quietly_on_signals()
     click.echo(bounded(message), err=True)
     if abandoned_solves() or code in (EXIT_INTERRUPTED, EXIT_TERMINATED):
         with suppress(OSError, ValueError):
