@@ -19,25 +19,14 @@ from pathlib import Path
 
 import yaml
 
+from aidc.models.schema import REQUIRED_CATALOGS
 from aidc.optimizer.inputs.yaml_reader import MAX_YAML_BYTES, MAX_YAML_NODES
+from aidc.optimizer.report.plots import REQUIRED_TABLES
 from tests.adversarial.runner import HELD, Attack
 
 SCENARIO = "micro/scenario.yaml"
 VALIDATE = ["validate", SCENARIO]
-CATALOGS = [
-    "accelerators",
-    "throughput",
-    "workloads",
-    "cooling",
-    "interconnect",
-    "sites",
-    "grid",
-    "supply",
-    "regions",
-    "latency",
-    "demand",
-    "slices",
-]
+CATALOGS = [*REQUIRED_CATALOGS, "slices"]
 NUMERIC = {
     "accelerators": "price_usd_per_accel",
     "throughput": "tokens_per_s_per_accel",
@@ -903,20 +892,7 @@ def _run_written(target: str) -> Callable[[Path, dict], None]:
 # ----- run folders -----------------------------------------------------------------------------
 def run_folder_attacks() -> list[Attack]:
     attacks: list[Attack] = []
-    tables = [
-        "accelerators",
-        "capacity",
-        "network",
-        "energy",
-        "power",
-        "serving",
-        "demand",
-        "marginal_costs",
-        "site_locations",
-        "region_locations",
-        "cooling_designs",
-        "sites",
-    ]
+    tables = [*REQUIRED_TABLES, "sites"]
 
     def add(name: str, mutate: Callable[[Path], None], command: str = "compare", codes=BAD, **kw) -> None:
         def prepare(work: Path) -> list[str]:
