@@ -248,19 +248,43 @@ def check_references(
         if catalog not in tables or target not in tables:
             continue
         known = set(tables[target][target_column])
-        for index, value in tables[catalog][column].items():
-            if value is not None and value == value and value not in known:
-                issues.append(
-                    InputIssue(
-                        files[catalog],
-                        row_place(lines, catalog, index),
-                        column,
-                        f"unknown {target_column} {plain(value)}; expected one of {files[target]}",
-                    )
-                )
+        issues += _unknown_ids(
+            tables,
+            files,
+            lines,
+            catalog,
+            column,
+            known,
+            noun=target_column,
+            expected=f"one of {files[target]}",
+        )
     issues += _profile_references(tables, files, lines)
     issues += _allowed_accelerator_references(tables, files, lines)
     return issues
+
+
+def _unknown_ids(
+    tables: dict[str, pd.DataFrame],
+    files: dict[str, str],
+    lines: Lines | None,
+    catalog: str,
+    column: str,
+    known: set,
+    *,
+    noun: str,
+    expected: str,
+) -> list[InputIssue]:
+    """One issue per row of ``catalog`` whose ``column`` holds a value (not empty) outside ``known``."""
+    return [
+        InputIssue(
+            files[catalog],
+            row_place(lines, catalog, index),
+            column,
+            f"unknown {noun} {plain(value)}; expected {expected}",
+        )
+        for index, value in tables[catalog][column].items()
+        if value is not None and value == value and value not in known
+    ]
 
 
 def _profile_references(
@@ -270,16 +294,16 @@ def _profile_references(
     known = set(profiles["profile"]) | {"flat"}
     issues = []
     for catalog, column in (("workloads", "load_profile"), ("supply", "profile")):
-        for index, value in tables[catalog][column].items():
-            if value is not None and value == value and value not in known:
-                issues.append(
-                    InputIssue(
-                        files[catalog],
-                        row_place(lines, catalog, index),
-                        column,
-                        f"unknown profile {plain(value)}; expected 'flat' or a profile in the profiles catalog",
-                    )
-                )
+        issues += _unknown_ids(
+            tables,
+            files,
+            lines,
+            catalog,
+            column,
+            known,
+            noun="profile",
+            expected="'flat' or a profile in the profiles catalog",
+        )
     if "slices" in tables and not profiles.empty:
         slices = set(tables["slices"]["slice"])
         for name, group in profiles.groupby("profile"):
