@@ -290,21 +290,18 @@ WIND_SITE: dict[str, tuple[float, str, str]] = {
 
 # --- Grid price time-of-use structure per market (local standard time), see NOTES.md.
 # Local standard UTC offsets (IANA, no DST, key TZ).
+CHINA_SITES = (
+    "inner-mongolia",
+    "ningxia",
+    "gansu",
+    "guizhou",
+    "beijing-tianjin-hebei",
+    "yangtze-delta",
+    "guangdong",
+    "chengdu-chongqing",
+)
 SITE_UTC_OFFSET: dict[str, float] = {
-    **{
-        s: 8.0
-        for s in [
-            "inner-mongolia",
-            "ningxia",
-            "gansu",
-            "guizhou",
-            "beijing-tianjin-hebei",
-            "yangtze-delta",
-            "guangdong",
-            "chengdu-chongqing",
-            "johor",
-        ]
-    },
+    **dict.fromkeys((*CHINA_SITES, "johor"), 8.0),
     "northern-virginia": -5.0,
     "texas": -6.0,
     "oregon": -8.0,
@@ -319,19 +316,7 @@ SITE_UTC_OFFSET: dict[str, float] = {
     "uae": 4.0,
 }
 SITE_MARKET: dict[str, str] = {
-    **{
-        s: "china-tou"
-        for s in [
-            "inner-mongolia",
-            "ningxia",
-            "gansu",
-            "guizhou",
-            "beijing-tianjin-hebei",
-            "yangtze-delta",
-            "guangdong",
-            "chengdu-chongqing",
-        ]
-    },
+    **dict.fromkeys(CHINA_SITES, "china-tou"),
     "northern-virginia": "pjm",
     "texas": "ercot",
     "oregon": "mid-c",
