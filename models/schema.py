@@ -483,13 +483,16 @@ class OutcomeConfig(BaseModel):
 
 class UncertaintyConfig(BaseModel):
     """Outcomes with probabilities, the years whose investment decisions must be common to all
-    outcomes (here-and-now; later years adapt to the outcome), and the risk measure."""
+    outcomes (here-and-now; later years adapt to the outcome), the risk measure, and the time
+    budget of the whole programme (s, shared by its 3N + 2 solves; ``--time-limit`` overrides it;
+    without it, ``solve_time_limit_s`` once per solve)."""
 
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     outcomes: list[OutcomeConfig] = Field(min_length=1, max_length=MAX_OUTCOMES)
     commitment_years: list[Year] = Field(min_length=1)
     risk: RiskConfig = Field(default_factory=RiskConfig)
+    time_limit_s: Annotated[Number, Field(gt=0.0, le=1e7)] | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> UncertaintyConfig:

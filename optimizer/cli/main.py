@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import shutil
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -56,7 +57,12 @@ def main() -> None:
     "--out", "out_dir", type=click.Path(path_type=Path), help="Write tables and summary.json to this run folder."
 )
 @click.option("--format", "fmt", type=click.Choice(["csv", "parquet"]), default="csv", show_default=True)
-@click.option("--time-limit", type=TimeLimit, help="Solver time limit in seconds (default: the scenario's, else none).")
+@click.option(
+    "--time-limit",
+    type=TimeLimit,
+    help="Solver time limit in seconds (default: the scenario's, else none); for a scenario with an "
+    "uncertainty block, the budget of all its solves together.",
+)
 @click.option("--mip-gap", type=MipGap, help="Relative MIP gap to stop at (default: the scenario's, else 0.001).")
 @click.option("--threads", type=click.IntRange(min=1, max=core_limit()), help="Solver threads (at most the cores).")
 @click.option("--solver", type=click.Choice(sorted(SOLVERS)), default="highs", show_default=True)
@@ -136,10 +142,12 @@ def solve(
     protect = [path for path in (inputs.path, *inputs.sources.values()) if path is not None]
     if inputs.config.uncertainty is not None and not deterministic:
         from aidc.optimizer.cli.uncertainty_command import solve_stochastic
+        from aidc.optimizer.uncertainty.budget import programme_time_limit
 
+        budget = programme_time_limit(inputs.config, time_limit)  # one budget for all its solves
         solve_stochastic(
             inputs,
-            options,
+            replace(options, time_limit=budget),
             method or "ef",
             as_json=as_json,
             out_dir=out_dir,

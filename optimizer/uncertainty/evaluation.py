@@ -76,17 +76,20 @@ class OutcomeSolver:
         self.variables = first_stage_variables(self.planner.model, commitment_years)
         self.demand_mtok = discounted_demand_mtok(self.planner.data)
 
-    def solve(self, plan: FirstStagePlan | None = None, *, keep_tables: bool = False) -> OutcomeRun:
-        """Solve freely (``plan`` None) or with ``plan``'s first stage pinned. A plan the outcome
-        cannot carry out (infeasible, or a decision it has no option for) gives ``ok`` False."""
+    def solve(
+        self, plan: FirstStagePlan | None = None, *, keep_tables: bool = False, options: SolveOptions | None = None
+    ) -> OutcomeRun:
+        """Solve freely (``plan`` None) or with ``plan``'s first stage pinned, with ``options``
+        (default: the solver's own, e.g. another time limit). A plan the outcome cannot carry out
+        (infeasible, or a decision it has no option for) gives ``ok`` False."""
         started = time.perf_counter()
         run = OutcomeRun(self.outcome.name, self.outcome.probability, ok=False, status="")
         try:
             if plan is None:
-                result = self.planner.solve()
+                result = self.planner.solve(options)
             else:
                 with pinned(self.variables, plan):
-                    result = self.planner.solve()
+                    result = self.planner.solve(options)
         except PlanNotRepresentable as error:
             run.status = f"not representable: {error}"
         except SolveError as error:

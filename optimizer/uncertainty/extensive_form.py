@@ -182,11 +182,14 @@ class ExtensiveForm:
         start += [(self.model.common[k], first_stage.get(key, 0.0)) for k, key in enumerate(self.keys)]
         return start
 
-    def solve(self, progress: Progress | None = None, start: list[tuple] | None = None) -> ExtensiveFormResult:
+    def solve(
+        self, progress: Progress | None = None, start: list[tuple] | None = None, options: SolveOptions | None = None
+    ) -> ExtensiveFormResult:
         """Solve (LP, MIP, or the staged MIP with whole units) and read the common first stage;
-        ``start`` (see :meth:`start_from`) seeds a MIP with a known plan."""
+        ``start`` (see :meth:`start_from`) seeds a MIP with a known plan; ``options`` (default: the
+        form's own) may set another time limit."""
         progress = progress or SilentProgress()
-        options = self.options
+        options = options or self.options
         session = self.session
         handover = session.handover_seconds
         units, binaries = self.integer_variables()

@@ -32,6 +32,7 @@ import pandas as pd
 from aidc.models.inputs import ScenarioInputs
 from aidc.optimizer.errors import EXIT_INVALID_INPUT, EXIT_NO_SOLUTION, InputError, InputIssue, SolveError
 from aidc.optimizer.solve import Progress, SilentProgress, SolveOptions
+from aidc.optimizer.uncertainty.budget import TimeBudget, solve_count
 from aidc.optimizer.uncertainty.distribution import Distribution
 from aidc.optimizer.uncertainty.evaluation import OutcomeRun, OutcomeSolver
 from aidc.optimizer.uncertainty.first_stage import FirstStagePlan, HereAndNow
@@ -61,9 +62,10 @@ def solve_under_uncertainty(
     export_model: Path | None = None,
 ) -> StochasticResult | None:
     """Solve the stochastic programme of ``inputs`` and measure its value (module docstring).
-    With ``comm`` (an MPI communicator, method "ph"), every rank takes part and rank 0 gets the
-    result (None elsewhere). Raises InputError for a bad uncertainty block, SolveError when a
-    required solve has no plan."""
+    ``options.time_limit`` is the whole programme's budget (s), shared by its solves
+    (:mod:`~aidc.optimizer.uncertainty.budget`). With ``comm`` (an MPI communicator, method "ph"),
+    every rank takes part and rank 0 gets the result (None elsewhere). Raises InputError for a bad
+    uncertainty block, SolveError when a required solve has no plan."""
     if method not in METHODS:
         raise SolveError(f"unknown method {method!r}; expected one of {METHODS}", EXIT_INVALID_INPUT)
     progress = progress or SilentProgress()
@@ -82,6 +84,11 @@ def solve_under_uncertainty(
         )
     world = Distribution(comm if method == "ph" else None)
     started = time.perf_counter()
+    count = len(spec.outcomes)
+    # weights: the mean outcome, three solves per outcome, and the extensive form (N models in one)
+    budget = TimeBudget(options.time_limit, weight_to_come=1 + 3 * count + (count if method == "ef" else 0))
+    if options.time_limit is not None:
+        progress.stage(f"time budget {options.time_limit:,.0f} s for all {solve_count(count)} solves")
     inputs_of = {outcome.name: outcome_inputs(inputs, outcome) for outcome in spec.outcomes}
     progress.stage(f"build {len(spec.outcomes)} outcome models")
     solvers = {
@@ -94,19 +101,23 @@ def solve_under_uncertainty(
     mean_plan, mean_solver = None, None
     if world.root:
         mean_solver = OutcomeSolver(spec.mean, outcome_inputs(inputs, spec.mean), options, spec.commitment_years)
-        mean_run = mean_solver.solve()
+        mean_run = mean_solver.solve(options=budget.share(options))
         if not mean_run.ok:
             raise SolveError(f"the mean outcome has no plan ({mean_run.status})", EXIT_NO_SOLUTION)
         mean_plan = mean_run.first_stage
+    else:
+        budget.skip()  # rank 0 solves the mean outcome
     mean_plan = world.broadcast(mean_plan)
 
     def each(label: str, plan: FirstStagePlan | None, keep_tables: bool = False, everywhere: bool = False):
         def run(i: int) -> OutcomeRun:
             outcome = spec.outcomes[i]
             progress.stage(f"{label}: outcome {outcome.name}")
-            return solvers[outcome.name].solve(plan, keep_tables=keep_tables)
+            return solvers[outcome.name].solve(plan, keep_tables=keep_tables, options=budget.share(options))
 
-        return world.map(run, len(spec.outcomes), everywhere=everywhere)
+        runs = world.map(run, count, everywhere=everywhere)
+        budget.skip(sum(not world.mine(i) for i in range(count)))  # the other ranks' outcomes
+        return runs
 
     own = each("own optimum", None, everywhere=True)
     assert own is not None
@@ -121,11 +132,11 @@ def solve_under_uncertainty(
     if method == "ef":
         # the mean plan's recourse, now loaded in every outcome's model, seeds the extensive form
         seed = [solvers[o.name].planner.model for o in spec.outcomes], mean_plan
-        here = _extensive_form(spec, inputs_of, options, best, progress, export_model, seed)
+        here = _extensive_form(spec, inputs_of, options, best, progress, export_model, seed, budget)
     else:
         from aidc.optimizer.uncertainty.progressive_hedging import progressive_hedging
 
-        here = progressive_hedging(spec, inputs_of, options, comm=world.comm, settings=ph_settings)
+        here = progressive_hedging(spec, inputs_of, options, comm=world.comm, settings=ph_settings)  # by iterations
     plan_runs = each("stochastic plan", here.plan, keep_tables=True)
     if not world.root:
         return None
@@ -159,6 +170,7 @@ def _extensive_form(
     progress: Progress,
     export_model: Path | None = None,
     seed: tuple[list, FirstStagePlan] | None = None,
+    budget: TimeBudget | None = None,
 ) -> HereAndNow:
     from aidc.optimizer.uncertainty.extensive_form import ExtensiveForm
 
@@ -174,7 +186,8 @@ def _extensive_form(
     if export_model is not None:
         form.session.export(export_model)
     start = form.start_from(*seed) if seed is not None and options.relax != "all" else None
-    result = form.solve(progress, start=start)
+    solve_options = budget.share(options, weight=len(spec.outcomes)) if budget is not None else options
+    result = form.solve(progress, start=start, options=solve_options)
     if not result.status.has_plan:
         raise SolveError(f"the extensive form has no plan ({result.status})", EXIT_NO_SOLUTION)
     facts = {
