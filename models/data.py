@@ -28,7 +28,7 @@ from aidc.models.data_time import SliceValues, default_slices, design_pue, pue_b
 from aidc.models.finance import capital_recovery_factor
 from aidc.models.inputs import ScenarioInputs
 
-__all__ = ["PlanningData", "capital_recovery_factor", "default_slices", "prepare"]
+__all__ = ["PlanningData", "capital_recovery_factor", "cooling_misfit", "default_slices", "prepare"]
 
 SECONDS_PER_HOUR = 3600.0
 
@@ -42,6 +42,24 @@ def accelerators_per_rack(unit_accels: int, max_per_rack: int, kw_per_accel: flo
         return unit_accels if units_by_power >= 1 else 0
     units_by_form = max_per_rack // unit_accels
     return min(units_by_power, units_by_form) * unit_accels
+
+
+def cooling_misfit(accelerator: pd.Series, cooling: pd.Series, per_rack: int | None = None) -> str | None:
+    """Why an accelerator (a row of the accelerators catalog) cannot be installed under a cooling
+    design (a row of the cooling catalog); None when it can. ``per_rack``: its accelerators per
+    rack there, when already known."""
+    if accelerator["liquid_required"] and cooling["kind"] != "liquid":
+        return f"it requires liquid cooling and this design is {cooling['kind']}"
+    if per_rack is None:
+        per_rack = accelerators_per_rack(
+            int(accelerator["accels_per_unit"]),
+            int(accelerator["max_accels_per_rack"]),
+            float(accelerator["power_kw_per_accel"]),
+            float(cooling["max_kw_per_rack"]),
+        )
+    if per_rack <= 0:
+        return f"not one purchase unit fits the design's {float(cooling['max_kw_per_rack']):g} kW racks"
+    return None
 
 
 @dataclass
@@ -295,9 +313,7 @@ def _prepare_full(inputs: ScenarioInputs) -> PlanningData:
         for c in cool.index
     }
     compatible = {
-        (a, c)
-        for (a, c), per_rack in apr.items()
-        if per_rack > 0 and not (acc.at[a, "liquid_required"] and cool.at[c, "kind"] != "liquid")
+        (a, c) for (a, c), per_rack in apr.items() if cooling_misfit(acc.loc[a], cool.loc[c], per_rack) is None
     }
     copper_share = {(a, c): min(1.0, apr[a, c] / float(acc.at[a, "network_group_accels"])) for (a, c) in compatible}
 

@@ -12,13 +12,24 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
+
+def _not_true_or_false(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise ValueError(f"expected a number; found {str(value).lower()} (YAML reads yes/no/on/off as true/false)")
+    return value
+
+
+# a number, or text that reads as one (YAML 1.1 reads 1e-3 as text), but never true/false (read as 1/0)
+Number = Annotated[float, BeforeValidator(_not_true_or_false)]
+WholeNumber = Annotated[int, BeforeValidator(_not_true_or_false)]
+Fraction = Annotated[Number, Field(ge=0.0, le=1.0)]
 # Upper limits are sanity bounds far above any real figure: they turn typos such as 1e300 into
 # clear input errors instead of a matrix HiGHS cannot solve.
-NonNegative = Annotated[float, Field(ge=0.0, le=1e12)]
-Positive = Annotated[float, Field(gt=0.0, le=1e12)]
-Money = Annotated[float, Field(ge=0.0, le=1e11)]  # USD amounts and unit prices
-Year = Annotated[int, Field(ge=2000, le=2100)]
+NonNegative = Annotated[Number, Field(ge=0.0, le=1e12)]
+Positive = Annotated[Number, Field(gt=0.0, le=1e12)]
+Money = Annotated[Number, Field(ge=0.0, le=1e11)]  # USD amounts and unit prices
+Year = Annotated[WholeNumber, Field(ge=2000, le=2100)]
+SliceNumber = Annotated[WholeNumber, Field(ge=0, le=100_000)]  # 8,760 hourly slices fit many times over
 Identifier = Annotated[str, Field(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9_.\-]+$")]
 
 
@@ -52,7 +63,7 @@ class AcceleratorRow(SourcedRow):
     unit_name: Literal["server", "rack", "supernode", "accelerator"]
     max_accels_per_rack: Annotated[int, Field(ge=1, le=100000)]  # form-factor limit
     scaleout_ports_per_accel: NonNegative  # network ports (link ends) per accelerator
-    network_group_accels: Annotated[int, Field(ge=1)]  # peers reached over first-tier links
+    network_group_accels: Annotated[int, Field(ge=1, le=1_000_000)]  # peers reached over first-tier links
     # accelerators in one scale-up (memory-coherent) domain; empty = the purchase unit
     scaleup_group_accels: Annotated[int, Field(ge=1, le=1_000_000)] | None = None
     fom_fraction_per_year: Fraction = 0.0  # fixed O&M as a share of purchase price per year
@@ -270,15 +281,15 @@ class ProfileRow(SourcedRow):
     """One value of a named profile in one time slice (load shape, price or availability)."""
 
     profile: Identifier
-    slice: Annotated[int, Field(ge=0)]
+    slice: SliceNumber
     value: NonNegative
 
 
 class SliceRow(Row):
     """A time slice of a representative year."""
 
-    slice: Annotated[int, Field(ge=0)]
-    day: Annotated[int, Field(ge=0)]  # representative day the slice belongs to
+    slice: SliceNumber
+    day: SliceNumber  # representative day the slice belongs to
     hour: Annotated[int, Field(ge=0, le=23)]  # UTC hour of day
     hours: Positive  # hours of the year this slice stands for
     cooling_load: Annotated[float, Field(ge=0.0, le=5.0)] = 1.0  # scales PUE - 1
@@ -425,16 +436,6 @@ MAX_OUTCOMES = 1000  # each outcome is a copy of the model in the extensive form
 MAX_CHANGES = 2000  # changes over all outcomes: each is applied to a copy of the catalogs
 
 
-def _not_true_or_false(value: Any) -> Any:
-    if isinstance(value, bool):
-        raise ValueError(f"expected a number; found {str(value).lower()} (YAML reads yes/no/on/off as true/false)")
-    return value
-
-
-# a number, or text that reads as one (YAML 1.1 reads 1e-3 as text), but never true/false (read as 1/0)
-Number = Annotated[float, BeforeValidator(_not_true_or_false)]
-
-
 class RiskConfig(BaseModel):
     """How a stochastic programme weighs its outcomes. The objective is
     (1 - weight) x expected cost + weight x risk term, where the risk term is
@@ -538,17 +539,17 @@ class ScenarioConfig(BaseModel):
     description: str = ""
     years: list[Year] = Field(min_length=1)
     catalogs: dict[str, str]
-    wacc: Annotated[float, Field(ge=0.0, le=0.5)] = 0.08  # weighted average cost of capital
-    discount_rate: Annotated[float, Field(ge=0.0, le=0.5)] | None = None  # defaults to wacc
-    unserved_penalty_usd_per_mtok: Annotated[float, Field(gt=0.0, le=1e6)] = 1000.0
+    wacc: Annotated[Number, Field(ge=0.0, le=0.5)] = 0.08  # weighted average cost of capital
+    discount_rate: Annotated[Number, Field(ge=0.0, le=0.5)] | None = None  # defaults to wacc
+    unserved_penalty_usd_per_mtok: Annotated[Number, Field(gt=0.0, le=1e6)] = 1000.0
     carbon_price_usd_per_t: Money | dict[Year, Money] = 0.0
     carbon_cap_t: dict[Year, NonNegative] = Field(default_factory=dict)
     capex_budget_usd: dict[Year, Money] = Field(default_factory=dict)
-    demand_scale: Annotated[float, Field(gt=0.0, le=1e6)] = 1.0  # multiplies every demand row
-    workload_demand_scale: dict[str, Annotated[float, Field(gt=0.0, le=1e6)]] = Field(default_factory=dict)
-    slices_per_block: Annotated[int, Field(ge=1, le=24)] = 1  # merge consecutive slices of a day
+    demand_scale: Annotated[Number, Field(gt=0.0, le=1e6)] = 1.0  # multiplies every demand row
+    workload_demand_scale: dict[str, Annotated[Number, Field(gt=0.0, le=1e6)]] = Field(default_factory=dict)
+    slices_per_block: Annotated[WholeNumber, Field(ge=1, le=24)] = 1  # merge consecutive slices of a day
     # time from 8,760-hour series (catalog hourly_series) reduced by tsam to representative days
-    representative_days: Annotated[int, Field(ge=1, le=365)] | None = None
+    representative_days: Annotated[WholeNumber, Field(ge=1, le=365)] | None = None
     extreme_days: list[Literal["peak_load", "hottest"]] = Field(default_factory=lambda: ["peak_load", "hottest"])
     capacity_sizing: Literal["annual_mean", "year_end"] = "annual_mean"  # demand the fleet is sized for
     grid_design_day: bool = False  # full IT capacity x hottest-hour PUE within the grid connection
@@ -556,8 +557,8 @@ class ScenarioConfig(BaseModel):
     # new capacity is in service from this year + the site's build lag (None: no lag is applied)
     first_decision_year: Year | None = None
     # how long `aidc solve` works on this scenario unless --time-limit / --mip-gap say otherwise
-    solve_time_limit_s: Annotated[float, Field(gt=0.0, le=1e6)] | None = None
-    solve_mip_gap: Annotated[float, Field(ge=0.0, le=1.0)] | None = None
+    solve_time_limit_s: Annotated[Number, Field(gt=0.0, le=1e6)] | None = None
+    solve_mip_gap: Annotated[Number, Field(ge=0.0, le=1.0)] | None = None
     integer_units: bool = True  # accelerators bought in whole servers/racks
     allow_cooling_mix: bool = False  # more than one cooling design per site
     select: Selection = Field(default_factory=Selection)

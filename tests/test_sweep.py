@@ -50,13 +50,17 @@ def sorted_results(out: Path) -> pd.DataFrame:
 def test_local_pool_dask_and_rebuild_agree(tmp_path):
     from distributed import LocalCluster
 
-    spec = load_spec(
-        write_spec(
-            tmp_path,
-            grid={"power": [0.7, 1.0, 1.4], "dense": [25000, 45000]},
-            cases=[{"wacc": 0.05, "demand": 1.5}, {"wacc": 0.9}],  # 0.9 is out of range: that case fails
-        )
+    path = write_spec(
+        tmp_path,
+        grid={"power": [0.7, 1.0, 1.4], "dense": [25000, 45000]},
+        # each value is fine alone (an impossible one refuses the spec), together they fail: that case fails
+        cases=[{"wacc": 0.05, "demand": 1.5}, {"wacc": 0.09, "years": [2026], "cap": {2027: 100.0}}],
     )
+    raw = yaml.safe_load(path.read_text())
+    raw["parameters"]["years"] = {"kind": "setting", "setting": "years"}
+    raw["parameters"]["cap"] = {"kind": "setting", "setting": "carbon_cap_t"}
+    path.write_text(yaml.safe_dump(raw, sort_keys=False))
+    spec = load_spec(path)
     total = len(expand_cases(spec))
     assert total == 9  # base + 6 grid + 2 cases
     local = run_sweep(spec, tmp_path / "local", options=OPTIONS, workers=2, progress=False)
@@ -70,7 +74,7 @@ def test_local_pool_dask_and_rebuild_agree(tmp_path):
     reference = frames["local"]
     assert reference["case_id"].is_unique and len(reference) == total
     failed = reference[reference["status"] == "failed"]
-    assert list(failed["param_wacc"]) == [0.9] and "wacc" in failed["error"].iloc[0]
+    assert list(failed["param_wacc"]) == [0.09] and "carbon_cap_t" in failed["error"].iloc[0]
     assert set(reference["mode"].dropna()) == {"cold", "warm"}
     assert set(frames["rebuild"]["mode"].dropna()) == {"rebuild"}
     for name, frame in frames.items():

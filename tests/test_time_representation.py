@@ -63,7 +63,7 @@ def hourly_micro(folder, days: int) -> dict:
     rows = []
     for quantity, column in columns.items():
         name = "r/chat" if quantity == "load" else "a"
-        hourly[quantity][[column]].rename(columns={column: name}).to_csv(folder / f"{quantity}.csv", index=False)
+        hourly[quantity][[column]].rename(columns={column: name}).to_csv(folder / f"{quantity}.csv", index_label="hour")
         rows.append(dict(file=f"{quantity}.csv", column=name, quantity=quantity, unit="-", **SRC))
     spec["hourly_series"] = rows
     # the legacy daily profile the PPA names (the hourly solar series of its site replaces it)

@@ -14,6 +14,8 @@ from typing import Any
 import pandas as pd
 from pydantic import BaseModel, ValidationError
 
+from aidc.models.data import cooling_misfit
+from aidc.models.data_time import default_slices
 from aidc.models.inputs import ScenarioInputs
 from aidc.models.schema import CATALOG_KEYS, CATALOG_ROWS, Override, ScenarioConfig
 from aidc.optimizer.errors import InputError, InputIssue, plain
@@ -260,6 +262,9 @@ def check_references(
         )
     issues += _profile_references(tables, files, lines)
     issues += _allowed_accelerator_references(tables, files, lines)
+    issues += _listed_references(tables, files, lines, "sites", "onsite_options", "onsite", "technology")
+    issues += _sovereignty_references(tables, files, lines)
+    issues += _existing_fleet_fit(tables, files, lines)
     return issues
 
 
@@ -304,8 +309,8 @@ def _profile_references(
             noun="profile",
             expected="'flat' or a profile in the profiles catalog",
         )
-    if "slices" in tables and not profiles.empty:
-        slices = set(tables["slices"]["slice"])
+    if not profiles.empty:
+        slices = set((tables["slices"] if "slices" in tables else default_slices())["slice"])
         for name, group in profiles.groupby("profile"):
             missing = sorted(slices - set(group["slice"]))
             if missing:
@@ -336,6 +341,88 @@ def _allowed_accelerator_references(
                     row_place(lines, "sites", index),
                     "allowed_accelerators",
                     f"unknown accelerator(s) {unknown}; expected ids of the accelerators catalog or '*'",
+                )
+            )
+    return issues
+
+
+def _listed_references(
+    tables: dict[str, pd.DataFrame],
+    files: dict[str, str],
+    lines: Lines | None,
+    catalog: str,
+    column: str,
+    target: str,
+    target_column: str,
+) -> list[InputIssue]:
+    """Ids in a ';'-separated ``column`` ('*' for all, '' for none) that ``target`` lacks."""
+    if catalog not in tables or target not in tables or column not in tables[catalog]:
+        return []
+    known = set(tables[target][target_column])
+    issues = []
+    for index, value in tables[catalog][column].items():
+        if not isinstance(value, str) or value.strip() == "*":
+            continue
+        unknown = [item for item in value.split(";") if item.strip() and item.strip() not in known]
+        if unknown:
+            issues.append(
+                InputIssue(
+                    files[catalog],
+                    row_place(lines, catalog, index),
+                    column,
+                    f"unknown {target_column}(s) {plain(unknown)}; expected ids of {files[target]}, '*' or nothing",
+                )
+            )
+    return issues
+
+
+def _sovereignty_references(
+    tables: dict[str, pd.DataFrame], files: dict[str, str], lines: Lines | None
+) -> list[InputIssue]:
+    """A serving rule names '*', a region of the regions catalog and a country of the sites
+    catalog: a misspelt name would match nothing and silently open what the rule closes."""
+    if "sovereignty" not in tables:
+        return []
+    known = {
+        "region": set(tables["regions"]["region"]),
+        "site_country": set(tables["sites"]["country"]),
+    }
+    issues = []
+    for column, names in known.items():
+        for index, value in tables["sovereignty"][column].items():
+            if value != "*" and value not in names:
+                issues.append(
+                    InputIssue(
+                        files["sovereignty"],
+                        row_place(lines, "sovereignty", index),
+                        column,
+                        f"unknown {column.replace('_', ' ')} {plain(value)}; expected '*' or one of {sorted(names)}",
+                    )
+                )
+    return issues
+
+
+def _existing_fleet_fit(
+    tables: dict[str, pd.DataFrame], files: dict[str, str], lines: Lines | None
+) -> list[InputIssue]:
+    """An existing accelerator must be installable under the cooling design it is listed with."""
+    fleet = tables.get("existing_fleet")
+    if fleet is None or fleet.empty:
+        return []
+    accelerators = tables["accelerators"].drop_duplicates("accelerator").set_index("accelerator")
+    coolings = tables["cooling"].drop_duplicates("cooling").set_index("cooling")
+    issues = []
+    for index, row in fleet.iterrows():
+        if row["accelerator"] not in accelerators.index or row["cooling"] not in coolings.index:
+            continue  # an unknown id is reported as a reference
+        why = cooling_misfit(accelerators.loc[row["accelerator"]], coolings.loc[row["cooling"]])
+        if why:
+            issues.append(
+                InputIssue(
+                    files["existing_fleet"],
+                    row_place(lines, "existing_fleet", index),
+                    "cooling",
+                    f"{plain(row['accelerator'])} cannot be installed under {plain(row['cooling'])}: {why}",
                 )
             )
     return issues
@@ -381,10 +468,16 @@ def apply_overrides(
             frame[column] = frame[column].astype(object)
             frame.loc[mask, column] = value
         for column, factor in override.scale.items():
-            if not pd.api.types.is_numeric_dtype(frame[column].dropna()):
+            values = frame[column].dropna()
+            if _holds_bool(row_model, column) or pd.api.types.is_bool_dtype(values):
+                issues.append(InputIssue(scenario_file, location, f"scale.{column}", "column holds true/false; set it"))
+                continue
+            if not pd.api.types.is_numeric_dtype(values):
                 issues.append(InputIssue(scenario_file, location, f"scale.{column}", "column is not numeric"))
                 continue
-            frame.loc[mask, column] = frame.loc[mask, column] * factor
+            # as floats: a whole-number column scaled to a fraction is then refused by the row model
+            frame[column] = frame[column].astype(object)
+            frame.loc[mask, column] = frame.loc[mask, column].astype(float) * factor
         revalidated = []
         for index, row in frame.iterrows():
             cells = {key: value for key, value in row.items() if value is not None and value == value}
@@ -463,12 +556,12 @@ def load_scenario(path: str | Path, *, allow_outside_paths: bool = False) -> Sce
         sources[name] = catalog_path
     if issues or config is None:
         raise InputError(issues)
-    references = check_references(tables, files, lines)
-    issues += references + _year_issues(config, tables, files) + setting_issues(config, tables, file)
+    references = check_references(tables, files, lines) + year_coverage_issues(config, tables, files)
+    issues += references + setting_issues(config, tables, file)
     changed, override_issues = apply_overrides(tables, config.overrides, file, lines)
     issues += override_issues
     if not override_issues and config.overrides:  # ids an override changed must still fit together
-        after = check_references(changed, files, lines)
+        after = check_references(changed, files, lines) + year_coverage_issues(config, changed, files)
         after += [item for name, frame in changed.items() for item in duplicate_issues(frame, name, files[name], lines)]
         issues += [
             InputIssue(item.file, item.location, item.field, f"{item.message} (after the scenario's overrides)")
@@ -477,7 +570,8 @@ def load_scenario(path: str | Path, *, allow_outside_paths: bool = False) -> Sce
         ]
     selected, selection_issues = apply_selection(changed, config, file)
     issues += selection_issues
-    hourly, hourly_issues = read_hourly_series(tables, sources)
+    # from the overridden catalog, so that an override of hourly_series holds
+    hourly, hourly_issues = read_hourly_series(changed, sources, lines.get("hourly_series"))
     issues += hourly_issues
     if issues:
         raise InputError(issues)
@@ -493,9 +587,10 @@ def _readable_catalogs(catalogs: Any) -> dict[str, str]:
 
 
 def setting_issues(config: ScenarioConfig, tables: dict[str, pd.DataFrame], file: str) -> list[InputIssue]:
-    """Settings that name ids no catalog has (they would be silently ignored)."""
+    """Settings that name ids no catalog has (they would be silently ignored, or, for an
+    operator the sovereignty catalog does not name, forbid every route)."""
     known = set(tables["workloads"]["workload"])
-    return [
+    issues = [
         InputIssue(
             file,
             "workload_demand_scale",
@@ -505,9 +600,25 @@ def setting_issues(config: ScenarioConfig, tables: dict[str, pd.DataFrame], file
         for workload in config.workload_demand_scale
         if workload not in known
     ]
+    rules = tables.get("sovereignty")
+    if config.operator is not None and rules is not None and not rules.empty:
+        operators = sorted(set(rules["operator"]))
+        if config.operator not in operators:
+            issues.append(
+                InputIssue(
+                    file,
+                    "",
+                    "operator",
+                    f"unknown operator {plain(config.operator)}; the sovereignty catalog has {operators}",
+                )
+            )
+    return issues
 
 
-def _year_issues(config: ScenarioConfig, tables: dict[str, pd.DataFrame], files: dict[str, str]) -> list[InputIssue]:
+def year_coverage_issues(
+    config: ScenarioConfig, tables: dict[str, pd.DataFrame], files: dict[str, str]
+) -> list[InputIssue]:
+    """Every planned year needs demand rows (a year without them would be planned at zero demand)."""
     demand_years = set(tables["demand"]["year"])
     missing = [year for year in config.years if year not in demand_years]
     if missing:

@@ -28,6 +28,7 @@ from aidc.optimizer.inputs.loading import (
     duplicate_issues,
     pydantic_issues,
     setting_issues,
+    year_coverage_issues,
 )
 from aidc.optimizer.planner.parameters import parse_kind, sweep_kinds
 
@@ -203,6 +204,8 @@ def derive_inputs(
             issues = _id_issues(changed.tables, tables, inputs, file)
     if not issues and "workload_demand_scale" in settings:
         issues = setting_issues(changed.config, tables, file)
+    if not issues and ("years" in settings or any(override.catalog == "demand" for override in overrides)):
+        issues = year_coverage_issues(changed.config, tables, {"demand": str(inputs.sources.get("demand", file))})
     if issues:
         raise InputError(issues)
     return replace(changed, tables=tables)

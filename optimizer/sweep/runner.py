@@ -22,7 +22,7 @@ from aidc.optimizer.results.output_target import check_target, claimed_live_fold
 from aidc.optimizer.solve import SolveOptions
 from aidc.optimizer.sweep import store
 from aidc.optimizer.sweep.sensitivity import regime_changes, tornado
-from aidc.optimizer.sweep.spec import Case, SweepSpec, expand_cases
+from aidc.optimizer.sweep.spec import Case, SweepSpec, expand_cases, value_issues
 from aidc.optimizer.sweep.variation import is_warm, parameter_issues
 from aidc.optimizer.sweep.worker import CaseTask, base_inputs, run_case, start_worker
 
@@ -90,10 +90,13 @@ def make_tasks(
 
 
 def check_spec(spec: SweepSpec) -> ScenarioInputs:
-    """Load the base scenario with the common changes and check every parameter's filters;
-    raises :class:`InputError` before any case runs; returns the base inputs."""
+    """Load the base scenario with the common changes, check every parameter's filters and
+    apply each distinct setting and catalog value alone to it (:func:`value_issues`); raises
+    :class:`InputError` before any case runs or anything is written; returns the base inputs."""
     inputs = base_inputs(str(spec.base_path()), spec.base_changes)
     issues = parameter_issues(spec.parameters, inputs, str(spec.path or "sweep spec"))
+    if not issues:
+        issues, _ = value_issues(spec, inputs)
     if issues:
         raise InputError(issues)
     return inputs

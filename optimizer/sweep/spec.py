@@ -18,11 +18,23 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from aidc.models.inputs import ScenarioInputs
 from aidc.optimizer.errors import InputError, InputIssue, plain
 from aidc.optimizer.inputs.loading import pydantic_issues, read_yaml_mapping
-from aidc.optimizer.planner.changes import KINDS, Parameter, value_problem
+from aidc.optimizer.planner.changes import KINDS, Parameter, value_problem, with_changes
 
-__all__ = ["KINDS", "Case", "Parameter", "Sample", "SweepSpec", "case_id", "expand_cases", "load_spec"]
+__all__ = [
+    "KINDS",
+    "Case",
+    "Parameter",
+    "Sample",
+    "SweepSpec",
+    "case_id",
+    "expand_cases",
+    "load_spec",
+    "value_issues",
+    "value_uses",
+]
 
 ID_LENGTH = 12
 MAX_CASES = 100_000  # cases one spec may define (counted before any is made)
@@ -155,6 +167,73 @@ def _reference_issues(spec: SweepSpec, file: str) -> list[InputIssue]:
     if not (spec.grid or spec.cases or spec.sample):
         issues.append(InputIssue(file, "", "grid", "no cases: give a grid, a list of cases or a sample"))
     return issues
+
+
+APPLIED_KINDS = ("setting", "catalog")  # kinds whose values are checked by applying them to the base
+
+
+def value_uses(spec: SweepSpec) -> dict[tuple[str, str], tuple[str, Any]]:
+    """Each distinct (parameter, value) of a ``setting`` or ``catalog`` parameter, keyed by
+    (name, canonical value), with where it is first used (``grid.<name>[j]``, ``cases[i]`` or
+    ``sample.ranges.<name>``, in the order :func:`expand_cases` makes cases) and the value. A
+    sampled range stands for its two ends (its values are not drawn here)."""
+    uses: dict[tuple[str, str], tuple[str, Any]] = {}
+
+    def add(location: str, name: str, value: Any) -> None:
+        parameter = spec.parameters.get(name)
+        if parameter is not None and parameter.kind in APPLIED_KINDS:
+            uses.setdefault((name, _canonical(value)), (location, value))
+
+    for name, values in spec.grid.items():
+        for j, value in enumerate(values):
+            add(f"grid.{name}[{j}]", name, value)
+    for i, case in enumerate(spec.cases):
+        for name, value in case.items():
+            add(f"cases[{i}]", name, value)
+    if spec.sample:
+        for name, bounds in spec.sample.ranges.items():
+            for value in bounds:
+                add(f"sample.ranges.{name}", name, value)
+    return uses
+
+
+def _canonical(value: Any) -> str:
+    """A value as a key: equal values of the same types give the same key (1, 1.0 and true differ)."""
+    try:
+        return json.dumps(value, sort_keys=True, separators=(",", ":"), default=repr)
+    except (TypeError, ValueError):  # mixed-type keys cannot be sorted
+        return repr(value)
+
+
+def value_issues(spec: SweepSpec, inputs: ScenarioInputs) -> tuple[list[InputIssue], int]:
+    """Apply each distinct value of a ``setting`` or ``catalog`` parameter alone to the base
+    ``inputs``, as a case applies it (no model is built); an issue naming the spec file, the
+    first case using the value and the parameter for each value that cannot be applied, and how
+    many values were applied. Values that are wrong only together with others are not seen."""
+    file = str(spec.path or "sweep spec")
+    issues = []
+    uses = value_uses(spec)
+    for (name, _), (location, value) in uses.items():
+        try:
+            with_changes(inputs, [(spec.parameters[name], value)], file)
+        except InputError as error:
+            issues.append(InputIssue(file, location, name, _refusal(value, error.issues, file)))
+        except (ValueError, TypeError) as error:  # a value the override code cannot hold
+            detail = f"{type(error).__name__}: {error}".splitlines()[0]
+            issues.append(InputIssue(file, location, name, f"{plain(value)} cannot be applied: {detail}"))
+    return issues, len(uses)
+
+
+def _refusal(value: Any, issues: list[InputIssue], file: str) -> str:
+    """Why ``value`` cannot be applied, from the first issue applying it raised."""
+    if not issues:
+        return f"{plain(value)} cannot be applied to the base scenario"
+    first = issues[0]
+    place = first.location.split(" on ", 1)[1] if first.location.startswith("overrides[") else first.location
+    parts = [part for part in (first.file if first.file != file else "", place) if part]
+    parts += [f"field '{first.field}'"] if first.field else []
+    more = f" (and {len(issues) - 1} more)" if len(issues) > 1 else ""
+    return f"{plain(value)} cannot be applied to the base scenario: {', '.join(parts)}: {first.message}{more}"
 
 
 def case_id(spec: SweepSpec, values: dict[str, Any]) -> str:

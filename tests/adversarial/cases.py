@@ -1238,7 +1238,16 @@ def sweep_attacks() -> list[Attack]:
     # valid sweeps (a worker pool each): mixed types, resume, corrupt case files, changed inputs
     add(
         "mixed-type-setting-values",
-        _sweep_spec({"cases": [{"w": 0.05}, {"w": "high"}, {"w": True}, {"w": None}], "grid": {"p": [1.0, 1.2]}}),
+        _sweep_spec(  # values valid alone (an impossible one refuses the spec), of mixed types
+            {
+                "parameters": {
+                    **BASE_SPEC["parameters"],
+                    "c": {"kind": "setting", "setting": "carbon_price_usd_per_t"},
+                },
+                "cases": [{"w": 0.05}, {"c": 10}, {"c": {2026: 5.0}}, {"c": 0.5}],
+                "grid": {"p": [1.0, 1.2]},
+            }
+        ),
         codes=OK,
         targets=("o", ".o.aidc-lock"),
         slow=True,
