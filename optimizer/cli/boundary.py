@@ -35,6 +35,7 @@ from aidc.optimizer.errors import (
     bounded,
 )
 from aidc.optimizer.inputs.loading import pydantic_issues
+from aidc.optimizer.solve import interrupts
 from aidc.optimizer.solve.highs import abandoned_solves
 
 _WRITE_ERRNOS = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EIO)
@@ -75,7 +76,8 @@ def _write_error_code(error: OSError) -> int:
 
 
 def _interrupted_code() -> int:
-    return EXIT_TERMINATED if signal.SIGTERM in _received else EXIT_INTERRUPTED
+    terminated = signal.SIGTERM in _received or signal.SIGTERM in interrupts.RECEIVED  # the latter: during a solve
+    return EXIT_TERMINATED if terminated else EXIT_INTERRUPTED
 
 
 def fail(message: str, code: int) -> None:

@@ -1,8 +1,10 @@
 """HiGHS (through highspy) as a live model: the matrix is passed in one call and changed in place.
 
-Solves run on HiGHS's own thread so that Ctrl-C (and SIGTERM, which the CLI turns into the same
-interruption) stops HiGHS at its next check instead of waiting for the solve to end; the solve
-then reports ``interrupted``. HiGHS checks rarely inside a MIP's root LP (seconds on large
+Solves run on HiGHS's own thread so that Ctrl-C or SIGTERM stops HiGHS at its next check instead
+of waiting for the solve to end; the solve then reports ``interrupted`` (even if HiGHS finished
+meanwhile). While HiGHS runs, a signal only records itself and cancels the solve
+(:mod:`~aidc.optimizer.solve.interrupts`): an exception raised inside highspy's lock code could
+leave a lock held and hang the next solve. HiGHS checks rarely inside a MIP's root LP (seconds on large
 models): a second interruption stops waiting and leaves it running on its thread. MIP progress
 (incumbent, bound, gap) and, with ``-v``, the HiGHS log reach a
 :class:`~aidc.optimizer.solve.progress.Progress` through HiGHS callbacks.
@@ -18,6 +20,7 @@ import numpy as np
 from pyomo.common.tee import capture_output
 
 from aidc.optimizer.errors import EXIT_SOLVER_FAILURE, SolveError
+from aidc.optimizer.solve.interrupts import cancelling_on_signals
 from aidc.optimizer.solve.matrix_form import MatrixForm
 from aidc.optimizer.solve.outcome import SolveOptions, SolveOutcome, SolveStatus, relative_gap
 from aidc.optimizer.solve.progress import Progress
@@ -172,28 +175,31 @@ class HighsSession(MatrixSession):
             subscriptions.append((highs.cbLogging, on_log))
         for event, callback in subscriptions:
             event.subscribe(callback)
-        interrupted = False
         try:
-            highs.startSolve()
-            while True:
-                try:
+            with cancelling_on_signals(highs.cancelSolve) as signals:
+                highs.startSolve()
+                announced = False
+                while True:
                     done, _ = highs.wait(0.1)
-                except KeyboardInterrupt:
-                    if interrupted:  # a second interruption: stop waiting for HiGHS
-                        _ABANDONED.append(highs)
-                        raise
-                    interrupted = True
-                    progress.stage("interrupted: stopping HiGHS at its next check (interrupt again to quit at once)")
-                    highs.cancelSolve()
-                    continue
-                if done:
-                    break
+                    if signals and not announced:
+                        announced = True
+                        progress.stage(
+                            "interrupted: stopping HiGHS at its next check (interrupt again to quit at once)"
+                        )
+                    if signals:
+                        highs.cancelSolve()  # again: a request made before the solve started is not kept
+                    if done:
+                        break
+        except KeyboardInterrupt:  # a second interruption: stop waiting for HiGHS
+            if highs.is_solver_running():
+                _ABANDONED.append(highs)
+            raise
         finally:
             if highs not in _ABANDONED:  # a running HiGHS may not be touched
                 for event, callback in subscriptions:
                     event.unsubscribe(callback)
                 highs.setOptionValue("output_flag", False)
-        return interrupted
+        return bool(signals)
 
     def _outcome(self, highs_seconds: float, interrupted: bool) -> SolveOutcome:
         highs = self.highs
@@ -203,10 +209,10 @@ class HighsSession(MatrixSession):
         objective = info.objective_function_value if has_plan else None
         optimal_lp = status == _MODEL_STATUS.kOptimal and has_plan
         bound = info.mip_dual_bound if info.mip_node_count >= 0 else (objective if optimal_lp else None)
-        if status == _MODEL_STATUS.kOptimal and has_plan:
-            label = SolveStatus.OPTIMAL
-        elif interrupted or status == _MODEL_STATUS.kInterrupt:
+        if interrupted or status == _MODEL_STATUS.kInterrupt:  # even if it finished: the user asked to stop
             label = SolveStatus.INTERRUPTED
+        elif status == _MODEL_STATUS.kOptimal and has_plan:
+            label = SolveStatus.OPTIMAL
         elif has_plan:
             label = SolveStatus.FEASIBLE
         elif status in _INFEASIBLE:
