@@ -577,6 +577,13 @@ class ScenarioConfig(BaseModel):
             )
         return self
 
+    @field_validator("extreme_days")
+    @classmethod
+    def _once_each(cls, days: list[str]) -> list[str]:
+        if len(set(days)) != len(days):
+            raise ValueError(f"each extreme day at most once; found {days}")
+        return days
+
     @field_validator("years")
     @classmethod
     def _increasing(cls, years: list[int]) -> list[int]:

@@ -12,7 +12,7 @@ import pytest
 from aidc.optimizer.errors import InputError
 from aidc.optimizer.inputs.loading import load_scenario
 from aidc.optimizer.planner.changes import derive_inputs
-from tests.factory import micro, write_scenario
+from tests.factory import micro, rich, write_scenario
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -122,3 +122,24 @@ def test_an_override_of_the_hourly_series_catalog_is_applied_not_ignored(tmp_pat
     scenario.write_text(scenario.read_text() + override)
     text = refused(scenario)
     assert "temperature_c.csv" in text and "field 'no-such-column': no such column" in text
+
+
+def test_a_ppa_availability_profile_above_one_is_refused_at_its_line(tmp_path):
+    """rich(): the south site's solar PPA names profile 'sun' (0.0 and 0.9); 5 would be 500% of
+    its contracted MW. The grid's 'tou' price profile may exceed 1 (1.2)."""
+    spec = rich()
+    spec["profiles"][3]["value"] = 5.0  # sun, slice 1
+    text = refused(write_scenario(tmp_path, spec))
+    assert "profiles.csv, line 5, field 'value'" in text and "expected at most 1; found 5" in text
+    assert "'tou'" not in text
+
+
+def test_representative_days_without_hourly_series_and_a_repeated_extreme_day_are_refused(tmp_path):
+    spec = micro()
+    spec["config"]["representative_days"] = 4
+    text = refused(write_scenario(tmp_path / "days", spec))
+    assert "field 'representative_days': representative days are drawn from 8,760-hour series" in text
+    spec = micro()
+    spec["config"]["extreme_days"] = ["hottest", "hottest"]
+    text = refused(write_scenario(tmp_path / "extreme", spec))
+    assert "field 'extreme_days'" in text and "at most once" in text

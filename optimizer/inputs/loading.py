@@ -309,6 +309,7 @@ def _profile_references(
             noun="profile",
             expected="'flat' or a profile in the profiles catalog",
         )
+    issues += _availability_issues(tables, files, lines)
     if not profiles.empty:
         slices = set((tables["slices"] if "slices" in tables else default_slices())["slice"])
         for name, group in profiles.groupby("profile"):
@@ -323,6 +324,27 @@ def _profile_references(
                     )
                 )
     return issues
+
+
+def _availability_issues(
+    tables: dict[str, pd.DataFrame], files: dict[str, str], lines: Lines | None
+) -> list[InputIssue]:
+    """A profile a PPA names is its availability (share of its contracted MW): at most 1."""
+    profiles, supply = tables.get("profiles"), tables["supply"]
+    if profiles is None or profiles.empty:
+        return []
+    availability = set(supply.loc[supply["kind"] == "ppa", "profile"]) - {"flat"}
+    above = profiles[profiles["profile"].isin(availability) & (profiles["value"] > 1.0)]
+    return [
+        InputIssue(
+            files["profiles"],
+            row_place(lines, "profiles", index),
+            "value",
+            f"profile {plain(row['profile'])} is a PPA's availability (supply kind ppa): "
+            f"expected at most 1; found {plain(row['value'])}",
+        )
+        for index, row in above.iterrows()
+    ]
 
 
 def _allowed_accelerator_references(
@@ -600,6 +622,15 @@ def setting_issues(config: ScenarioConfig, tables: dict[str, pd.DataFrame], file
         for workload in config.workload_demand_scale
         if workload not in known
     ]
+    if config.representative_days is not None and "hourly_series" not in tables:
+        issues.append(
+            InputIssue(
+                file,
+                "",
+                "representative_days",
+                "representative days are drawn from 8,760-hour series: add an hourly_series catalog, or remove it",
+            )
+        )
     rules = tables.get("sovereignty")
     if config.operator is not None and rules is not None and not rules.empty:
         operators = sorted(set(rules["operator"]))
