@@ -20,9 +20,25 @@ def stop_quietly_on_signals() -> None:
     signal.signal(signal.SIGTERM, stop_quietly)
 
 
+def reopen_closed_streams() -> None:
+    """Standard input, output and error closed by the caller (``aidc ... >&-``) are opened on the
+    null device: Python would leave ``sys.stdout`` None (a crash at the first print), and the
+    next file aidc opens would take the free number 1, so the solver's own output would land in
+    a result file."""
+    import sys
+
+    for number, name, mode in ((0, "stdin", "r"), (1, "stdout", "w"), (2, "stderr", "w")):
+        try:
+            os.fstat(number)
+        except OSError:
+            os.dup2(os.open(os.devnull, os.O_RDWR), number)
+            setattr(sys, name, open(number, mode, closefd=False))  # noqa: SIM115 (lives as long as the process)
+
+
 def run() -> None:
     """Entry point of ``aidc`` and ``python -m aidc.optimizer``."""
     stop_quietly_on_signals()
+    reopen_closed_streams()
     from aidc.optimizer.cli.main import main
 
     main()

@@ -135,12 +135,19 @@ def sensitivity_command(
     options = SolveOptions(
         time_limit=time_limit, relax="all" if lp else ("units" if relax else "none"), marginal_costs=False
     )
-    report = run_sweep(spec, out_dir, options=options, workers=workers, progress=not no_progress)
     vendors = dict(
         zip(inputs.table("accelerators")["accelerator"], inputs.table("accelerators")["vendor"], strict=True)
     )
-    ranking = rank_factors(read_influence(out_dir, spec), factors, vendors)
-    write_text_atomic(out_dir / "influence.csv", ranking.to_csv(index=False, float_format="%.6g"))
+    rankings: list = []
+
+    def write_influence(out: Path) -> None:  # while the folder is claimed, before an earlier sweep is dropped
+        rankings.append(rank_factors(read_influence(out, spec), factors, vendors))
+        write_text_atomic(out / "influence.csv", rankings[-1].to_csv(index=False, float_format="%.6g"))
+
+    report = run_sweep(
+        spec, out_dir, options=options, workers=workers, progress=not no_progress, finish=write_influence
+    )
+    ranking = rankings[-1]
     click.echo(report.line(out_dir))
     click.echo(
         f"{len(factors)} uncertain figures, {samples} samples; most influential first ({out_dir / 'influence.csv'}); "

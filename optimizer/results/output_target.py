@@ -21,6 +21,7 @@ import fcntl
 import json
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
@@ -49,10 +50,52 @@ def folder_kind(folder: Path) -> str | None:
     return kind if kind in KINDS else None
 
 
-def write_marker(folder: Path, kind: str) -> None:
+def write_marker(folder: Path, kind: str, contents: list[str] | None = None) -> None:
+    """Mark ``folder`` as an aidc ``kind`` folder; ``contents``: the entries aidc wrote there
+    (relative paths), so that a later writer can tell the user's own additions from them."""
     from aidc.optimizer import __version__
 
-    write_text_atomic(folder / MARKER, json.dumps({"kind": kind, "aidc": __version__}) + "\n")
+    marker: dict = {"kind": kind, "aidc": __version__}
+    if contents is not None:
+        marker["contents"] = contents
+    write_text_atomic(folder / MARKER, json.dumps(marker) + "\n")
+
+
+def _entries(folder: Path) -> list[str]:
+    """Every file and folder below ``folder`` (relative paths, links not followed), sorted."""
+    found = []
+    for root, folders, files in os.walk(folder):
+        for name in folders + files:
+            found.append(os.path.relpath(os.path.join(root, name), folder))
+    return sorted(found)
+
+
+def foreign_entries(folder: Path) -> list[str]:
+    """Entries of an aidc folder that aidc did not write there (the user's own files), by its
+    marker's list and the aidc folders nested in it (a run's report); none for a folder marked
+    before markers listed their contents."""
+    try:
+        data = json.loads((folder / MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    contents = data.get("contents") if isinstance(data, dict) else None
+    if not isinstance(contents, list):
+        return []
+    written = {str(entry) for entry in contents} | {MARKER}
+    nested = [  # aidc folders of their own inside (a report beside its run): aidc wrote them too
+        entry for entry in _entries(folder) if entry not in written and folder_kind(folder / entry) is not None
+    ]
+    nested = [n for n in nested if not any(n.startswith(m + os.sep) for m in nested)]  # the outermost
+    own = [
+        entry
+        for entry in _entries(folder)
+        if entry not in written and not any(entry == n or entry.startswith(n + os.sep) for n in nested)
+    ]
+    return own + [os.path.join(n, entry) for n in nested for entry in foreign_entries(folder / n)]
+
+
+def _shown(entries: list[str]) -> str:
+    return ", ".join(entries[:5]) + (f" and {len(entries) - 5} more" if len(entries) > 5 else "")
 
 
 def _refuse(target: Path, message: str) -> OutputError:
@@ -77,12 +120,21 @@ def check_target(target: Path, kind: str, *, protect: Iterable[Path] = (), repla
     if absolute.exists():
         if not absolute.is_dir():
             raise _refuse(target, "exists and is not a folder")
+        if os.path.ismount(absolute):
+            raise _refuse(target, "is a mount point, which cannot be replaced as a whole; name a new folder inside it")
         existing = folder_kind(absolute)
         empty = not any(absolute.iterdir())
         if not empty and existing is None:
             raise _refuse(target, "exists, is not empty and is not a folder written by aidc")
         if not empty and (existing != kind or not replace):
             raise _refuse(target, f"is an aidc {existing} folder; it may not be replaced by a {kind}")
+        if replace and not empty and kind != "sweep":  # a sweep folder is written in place, never swapped
+            foreign = foreign_entries(absolute)
+            if foreign:
+                raise _refuse(
+                    target,
+                    f"holds files aidc did not write ({_shown(foreign)}); move them out or name another folder",
+                )
     return absolute
 
 
@@ -138,8 +190,9 @@ class TargetLock:
 
 def _remove_leftovers(target: Path) -> None:
     """Staging and parked folders of earlier writers to ``target`` that crashed (we hold the lock)."""
-    for pattern in (f".{target.name}.aidc-staging-*", f".{target.name}.aidc-old-*"):
-        for leftover in target.parent.glob(pattern):
+    prefixes = (f".{target.name}.aidc-staging-", f".{target.name}.aidc-old-")  # exact: no glob of the name
+    for leftover in target.parent.iterdir():
+        if leftover.name.startswith(prefixes) and leftover.is_dir() and not leftover.is_symlink():
             shutil.rmtree(leftover, ignore_errors=True)
 
 
@@ -177,9 +230,20 @@ def claimed_folder(
             ) from None
         yield staging
         with deferred_interrupts():
+            changed = _changed_meanwhile(target, kind, protect, replace)
+            if changed:
+                with suppress(OSError):  # marked, so that report and compare read it
+                    write_marker(staging, kind, _entries(staging))
+                kept = _keep_results(staging, target)
+                staging = None
+                raise OutputError(
+                    f"{target}: {changed} while aidc worked, so it was left as it is; the new results are in {kept}",
+                    EXIT_WRITE_FAILED,
+                )
             try:
-                write_marker(staging, kind)
+                write_marker(staging, kind, _entries(staging))
                 if target.exists():
+                    _same_owner_and_mode(staging, target)
                     exchange(staging, target)
                     shutil.rmtree(staging, ignore_errors=True)
                 else:
@@ -197,6 +261,35 @@ def claimed_folder(
             for path in reversed(created):
                 with suppress(OSError):
                     path.rmdir()
+
+
+def _changed_meanwhile(target: Path, kind: str, protect: Iterable[Path], replace: bool) -> str | None:
+    """What makes ``target`` no longer replaceable since it was claimed (the user added files, or
+    put a folder of their own there), or None."""
+    try:
+        check_target(target, kind, protect=protect, replace=replace)
+    except OutputError as error:
+        reason = str(error).removeprefix(f"{target}: ").removesuffix("; nothing was written")
+        return f"changed ({reason})"
+    return None
+
+
+def _keep_results(staging: Path, target: Path) -> Path:
+    """Move a finished staging folder to a visible name beside ``target`` (never removed by a
+    later writer's clean-up) and return that name."""
+    kept = Path(tempfile.mkdtemp(prefix=f"{target.name}.aidc-results-", dir=target.parent))
+    kept.rmdir()
+    os.rename(staging, kept)
+    return kept
+
+
+def _same_owner_and_mode(staging: Path, target: Path) -> None:
+    """Give the new folder the permissions (and, where allowed, the owner and group) of the one it
+    replaces: a private or group folder the user made stays so."""
+    status = target.stat()
+    os.chmod(staging, stat.S_IMODE(status.st_mode))
+    with suppress(OSError):  # only root may give a folder away
+        os.chown(staging, status.st_uid, status.st_gid)
 
 
 @contextmanager
@@ -235,6 +328,22 @@ def claimed_live_folder(target: str | Path, kind: str, *, protect: Iterable[Path
                     path.rmdir()
 
 
+def _is_model_export(path: Path) -> bool:
+    """True if ``path`` is a model file as aidc exports them (HiGHS's LP header, or an MPS file from
+    NAME to ENDATA): only such a file is replaced by a new export."""
+    try:
+        with open(path, "rb") as stream:
+            head = stream.read(64)
+            stream.seek(0, 2)
+            stream.seek(max(0, stream.tell() - 64))
+            tail = stream.read().rstrip()
+    except OSError:
+        return False
+    if path.suffix.lower() == ".lp":
+        return head.startswith(b"\\ File written by HiGHS")
+    return head.startswith(b"NAME") and tail.endswith(b"ENDATA")
+
+
 def check_file_target(
     path: str | Path, suffixes: tuple[str, ...], *, protect: Iterable[Path] = (), beside: Path | None = None
 ) -> Path:
@@ -248,10 +357,15 @@ def check_file_target(
         raise _refuse(path, "is a symbolic link")
     if path.exists() and not path.is_file():
         raise _refuse(path, "exists and is not a file")
+    if path.exists() and not _is_model_export(path):
+        raise _refuse(path, "exists and is not a model file aidc exported; remove it or name another file")
     if not path.parent.is_dir():
         raise _refuse(path, f"its folder {path.parent} does not exist")
-    if not os.access(path.parent, os.W_OK):
-        raise _refuse(path, f"its folder {path.parent} is not writable")
+    try:  # a real probe: os.access says yes to root, even on /proc
+        with tempfile.NamedTemporaryFile(prefix=f".{path.name}.", dir=path.parent):
+            pass
+    except OSError as error:
+        raise _refuse(path, f"its folder {path.parent} cannot hold files ({error.strerror})") from None
     resolved = path.resolve()
     for held in protect:
         if Path(held).resolve() == resolved:

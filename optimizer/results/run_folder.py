@@ -20,6 +20,7 @@ from aidc.optimizer.results.atomic import to_json
 from aidc.optimizer.results.output_target import claimed_folder, write_failure
 
 SUMMARY_FILE = "summary.json"
+ROWS_FILE = ".aidc-rows.json"  # rows of each table as written: a table cut short is refused
 SUMMARY_KEYS: dict[str, type | tuple[type, ...]] = {
     "cost_per_mtok_usd": (int, float, type(None)),
     "cost_breakdown_usd": dict,
@@ -60,6 +61,7 @@ def write_tables(folder: Path, summary: Mapping[str, Any], tables: Mapping[str, 
             frame.to_parquet(folder / f"{name}.parquet", index=False)
         else:
             frame.to_csv(folder / f"{name}.csv", index=False, float_format="%.10g")
+    (folder / ROWS_FILE).write_text(to_json({name: len(frame) for name, frame in tables.items()}), encoding="utf-8")
     (folder / SUMMARY_FILE).write_text(to_json(dict(summary)), encoding="utf-8")
 
 
@@ -147,6 +149,7 @@ def load_run(
                 issues.append(InputIssue(where, SUMMARY_FILE, key, "missing from the summary"))
             elif not isinstance(summary[key], kind) or isinstance(summary[key], bool):
                 issues.append(InputIssue(where, SUMMARY_FILE, key, "has the wrong type"))
+    issues += _row_count_issues(folder, tables)
     for name, needed in columns.items():
         if name not in tables:
             issues.append(InputIssue(where, "", f"{name}.csv", "missing table"))
@@ -161,6 +164,27 @@ def load_run(
     if issues:
         raise InputError(issues)
     return summary, tables
+
+
+def _row_count_issues(folder: Path, tables: Mapping[str, pd.DataFrame]) -> list[InputIssue]:
+    """Tables whose rows differ from what aidc wrote (``ROWS_FILE``): a file cut short or edited.
+    A folder written before the counts were kept is not checked."""
+    try:
+        written = json.loads((folder / ROWS_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    if not isinstance(written, dict):
+        return []
+    return [
+        InputIssue(
+            str(folder),
+            name,
+            "rows",
+            f"holds {len(frame)} rows where aidc wrote {written[name]}: the file was cut short or changed",
+        )
+        for name, frame in tables.items()
+        if isinstance(written.get(name), int) and len(frame) != written[name]
+    ]
 
 
 def _numeric(column: pd.Series) -> bool:

@@ -8,7 +8,7 @@ import multiprocessing
 import os
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -18,6 +18,7 @@ from tqdm import tqdm
 
 from aidc.models.inputs import ScenarioInputs
 from aidc.optimizer.errors import EXIT_INTERRUPTED, InputError, InputIssue, SolveError, bounded
+from aidc.optimizer.results.atomic import write_text_atomic
 from aidc.optimizer.results.output_target import check_target, claimed_live_folder, write_failure
 from aidc.optimizer.solve import SolveOptions
 from aidc.optimizer.sweep import store
@@ -41,6 +42,12 @@ class SweepReport:
     corrupt: list[str] = field(default_factory=list)  # case files that could not be read; --resume reruns them
     seconds: float = 0.0
     lost_errors: list[str] = field(default_factory=list)
+    earlier: Path | None = None  # the sweep the folder held before, kept until this one completes
+
+    @property
+    def complete(self) -> bool:
+        """Every case of the spec is recorded (ok or failed) and readable."""
+        return not self.lost and not self.corrupt and self.skipped + self.done + self.failed == self.total
 
     @property
     def cases_per_minute(self) -> float:
@@ -53,8 +60,14 @@ class SweepReport:
             f"{f', {self.lost} not run (use --resume)' if self.lost else ''}"
             f"{f', {len(self.corrupt)} unreadable case file(s) (use --resume)' if self.corrupt else ''}; "
             f"{self.seconds:.1f} s, {self.cases_per_minute:.0f} cases/min; results in {out / store.RESULTS}"
+            f"{f'; {kept_earlier(self.earlier)}' if self.earlier else ''}"
         )
         return text
+
+
+def kept_earlier(folder: Path) -> str:
+    """What a sweep that has not completed says about the sweep its folder held before."""
+    return f"the sweep this folder held before is kept in {folder} (removed when this one completes)"
 
 
 def sweep_options(options: SolveOptions) -> SolveOptions:
@@ -168,8 +181,14 @@ def run_sweep(
     warm: bool = True,
     keep_tables: bool = False,
     progress: bool = True,
+    finish: Callable[[Path], None] | None = None,
 ) -> SweepReport:
-    """Run every case of ``spec`` not already finished in ``out``; write results and sensitivity tables."""
+    """Run every case of ``spec`` not already finished in ``out``; write results and sensitivity tables.
+
+    Without ``resume`` the sweep starts afresh and the one the folder held is parked in
+    ``OUT/.aidc-earlier-sweep/`` (:func:`store.park_earlier`) until a run of the folder completes.
+    ``finish(out)``, if given, writes further files (atomically) while the folder is still claimed,
+    after the results and unless the run was interrupted; the earlier sweep is removed after it."""
     options = sweep_options(options or SolveOptions(marginal_costs=False))
     inputs = check_spec(spec)
     cases = expand_cases(spec)
@@ -185,7 +204,28 @@ def run_sweep(
     protect = [*files, *([spec.path] if spec.path else [])]
     check_target(Path(out), "sweep", protect=protect)  # before a pool starts or a cluster is reached
     with open_executor(workers, scheduler) as (executor, slots), claimed_live_folder(out, "sweep", protect=protect):
-        return _run_claimed(spec, cases, out, manifest, options, executor, slots, resume, warm, keep_tables, progress)
+        report = _run_claimed(spec, cases, out, manifest, options, executor, slots, resume, warm, keep_tables, progress)
+        _complete(out, report, finish)
+        return report
+
+
+def _complete(out: Path, report: SweepReport, finish: Callable[[Path], None] | None) -> None:
+    """After a run that was not interrupted (the folder still claimed): ``finish``, then, if every
+    case is recorded, the parked earlier sweep is removed."""
+    if finish is not None:
+        try:
+            finish(out)
+        except OSError as error:
+            raise write_failure(out, error, _kept(out, "the cases recorded are kept")) from None
+    if report.complete:
+        store.drop_parked(out)
+    report.earlier = store.parked(out)
+
+
+def _kept(out: Path, what: str) -> str:
+    """``what`` and, if an earlier sweep is parked in ``out``, where it is."""
+    earlier = store.parked(out)
+    return f"{what}; {kept_earlier(earlier)}" if earlier else what
 
 
 def file_digest(path: Path) -> str:
@@ -207,10 +247,13 @@ def _run_claimed(
     keep_tables: bool,
     progress: bool,
 ) -> SweepReport:
-    store.open_store(out, manifest, resume)
+    try:
+        store.open_store(out, manifest, resume)
+    except OSError as error:
+        raise write_failure(out, error, _kept(out, "no case was run")) from None
     finished = store.finished_ids(out) if resume else set()
     todo = [case for case in cases if case.case_id not in finished]
-    report = SweepReport(total=len(cases), skipped=len(cases) - len(todo))
+    report = SweepReport(total=len(cases), skipped=len(cases) - len(todo), earlier=store.parked(out))
     started = time.perf_counter()
     tasks = make_tasks(spec, todo, options, warm=warm, keep_tables=keep_tables)
     bar = tqdm(total=len(tasks), unit="case", file=sys.stderr, disable=not progress, dynamic_ncols=True)
@@ -226,7 +269,7 @@ def _run_claimed(
                 try:
                     store.write_case(out, record)
                 except OSError as error:
-                    kept = "the cases recorded before are kept; --resume continues"
+                    kept = _kept(out, "the cases recorded before are kept; --resume continues")
                     raise write_failure(out / store.CASES, error, kept) from None
                 report.done += record["status"] == "ok"
                 report.failed += record["status"] == "failed"
@@ -240,12 +283,12 @@ def _run_claimed(
         report.seconds = time.perf_counter() - started
         report.corrupt = write_outputs(spec, cases, out)
         if interrupted:
-            recorded = report.skipped + report.done + report.failed
-            raise SolveError(
+            recorded = len(store.finished_ids(out) & {case.case_id for case in cases})  # as on disk
+            message = (
                 f"interrupted: {recorded} of {report.total} cases are recorded in {out}; "
-                "the same command with --resume runs the rest",
-                EXIT_INTERRUPTED,
+                "the same command with --resume runs the rest"
             )
+            raise SolveError(_kept(out, message), EXIT_INTERRUPTED)
     return report
 
 
@@ -278,6 +321,6 @@ def write_outputs(spec: SweepSpec, cases: list[Case], out: Path) -> list[str]:
     results = store.gather(out, ids, list(spec.parameters))
     if results.empty or "cost_per_mtok_usd" not in results.columns:
         return corrupt
-    tornado(results).to_csv(out / "tornado.csv", index=False, float_format="%.6g")
-    regime_changes(results).to_csv(out / "regime_changes.csv", index=False, float_format="%.6g")
+    for name, table in (("tornado.csv", tornado(results)), ("regime_changes.csv", regime_changes(results))):
+        write_text_atomic(out / name, table.to_csv(index=False, float_format="%.6g"))
     return corrupt

@@ -5,6 +5,8 @@ case finishes, gathered into one Parquet table.
     OUT/cases/<id>.json       one case: status, error, parameter values, metrics
     OUT/tables/<id>/*.parquet  the case's plan tables (with --tables)
     OUT/results.parquet       every case of the spec, one row each
+    OUT/.aidc-earlier-sweep/  the sweep the folder held before a run without --resume, kept
+                              until that run completes (then removed)
 """
 
 from __future__ import annotations
@@ -14,13 +16,14 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterable
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from aidc.optimizer.errors import InputError, InputIssue
-from aidc.optimizer.results.atomic import exchange, to_json, write_text_atomic
+from aidc.optimizer.results.atomic import deferred_interrupts, exchange, to_json, write_text_atomic
 from aidc.optimizer.results.run_folder import write_tables
 
 MANIFEST = "sweep.json"
@@ -28,6 +31,12 @@ CASES = "cases"
 TABLES = "tables"
 RESULTS = "results.parquet"
 FINISHED = ("ok", "failed")
+OUTPUTS = (MANIFEST, CASES, TABLES, RESULTS, "tornado.csv", "regime_changes.csv", "influence.csv")
+"""What aidc writes in a sweep folder (``aidc sensitivity`` adds ``influence.csv``)."""
+PARKED = ".aidc-earlier-sweep"
+"""The sweep the folder held before a run without --resume, kept until that run completes."""
+_PARKING = ".aidc-parking-"  # prefix: an earlier sweep on its way into PARKED
+_DISCARDED = ".aidc-discarded-"  # prefix: entries on their way out, removed as a whole
 MAX_CASE_BYTES = 10 * 2**20  # a case file is a few kB
 
 
@@ -37,8 +46,11 @@ def case_path(out: Path, case_id: str) -> Path:
 
 def open_store(out: Path, manifest: dict[str, Any], resume: bool) -> None:
     """Create the folder. On resume, refuse a folder that holds a different sweep (other base,
-    common changes, solve options or input files' contents) or none; without resume, an earlier
-    sweep's cases, tables and results are removed, so none can be mixed into this one."""
+    common changes, solve options or input files' contents) or none (a parked earlier sweep is
+    not looked at). Without resume the sweep starts afresh, but nothing is lost: the earlier
+    sweep's files are moved into ``OUT/.aidc-earlier-sweep/`` (:func:`park_earlier`), which
+    :func:`drop_parked` removes once a run of this folder completes."""
+    _recover(out)
     path = out / MANIFEST
     current = json.loads(to_json(manifest))  # as it reads back from the file (keys as text)
     if resume and (path.exists() or any((out / CASES).glob("*.json"))):
@@ -47,6 +59,8 @@ def open_store(out: Path, manifest: dict[str, Any], resume: bool) -> None:
         if changed:
             files = _changed_files(previous.get("input_sha256"), current["input_sha256"])
             detail = f" (changed since: {', '.join(files[:5])})" if files else ""
+            earlier = parked(out)
+            detail += f"; the sweep it held before is kept in {earlier}" if earlier else ""
             raise InputError(
                 [
                     InputIssue(
@@ -59,12 +73,104 @@ def open_store(out: Path, manifest: dict[str, Any], resume: bool) -> None:
                 ]
             )
     elif not resume:
-        for name in (CASES, TABLES):
-            shutil.rmtree(out / name, ignore_errors=True)
-        for name in (RESULTS, "tornado.csv", "regime_changes.csv"):
-            (out / name).unlink(missing_ok=True)
+        park_earlier(out)
     (out / CASES).mkdir(parents=True, exist_ok=True)
     write_text_atomic(path, to_json(manifest))
+
+
+def _entries(out: Path) -> list[Path]:
+    """The entries aidc wrote in the sweep folder ``out`` (its outputs and the temporary files of
+    interrupted writes); not the folder's marker, a parked earlier sweep, nor anything else."""
+    if not out.is_dir():
+        return []
+    temporary = tuple(f".{name}." for name in OUTPUTS)
+    return sorted(
+        path
+        for path in out.iterdir()
+        if path.name in OUTPUTS or (path.name.startswith(temporary) and not path.is_dir())
+    )
+
+
+def parked(out: Path) -> Path | None:
+    """The earlier sweep kept in ``out`` by a run without --resume that has not completed, if any."""
+    folder = out / PARKED
+    return folder if folder.is_dir() and not folder.is_symlink() else None
+
+
+def park_earlier(out: Path) -> None:
+    """Start a sweep afresh in ``out`` without losing the earlier one: move the earlier sweep's
+    entries (:func:`_entries`) into ``OUT/.aidc-earlier-sweep/`` in one step (renames in a folder
+    staged beside it, the staged folder renamed into place; Ctrl-C is held meanwhile). If an
+    earlier sweep is parked already (a run without --resume was interrupted), that one is kept,
+    as the last sweep the folder held, and the interrupted run's partial entries are removed."""
+    entries = _entries(out)
+    if not entries:
+        return
+    with deferred_interrupts():
+        if parked(out) is not None:
+            _discard(out, entries)
+            return
+        staging = Path(tempfile.mkdtemp(prefix=_PARKING, dir=out))
+        os.chmod(staging, 0o755)
+        try:
+            for entry in entries:
+                os.rename(entry, staging / entry.name)
+            os.rename(staging, out / PARKED)
+        except BaseException:
+            _restore(out, staging)
+            raise
+
+
+def drop_parked(out: Path) -> None:
+    """Remove the parked earlier sweep (the run that replaced it has completed): renamed out of
+    the way in one step, then deleted, so an interruption never leaves half an earlier sweep.
+    If it cannot be renamed it stays where it is (and :func:`parked` still names it)."""
+    folder = parked(out)
+    if folder is None:
+        return
+    with deferred_interrupts():
+        try:
+            trash = Path(tempfile.mkdtemp(prefix=_DISCARDED, dir=out))
+        except OSError:
+            return  # it stays; the next run that completes removes it
+        try:
+            os.replace(folder, trash)  # onto the empty folder just made
+        except OSError:
+            with suppress(OSError):
+                trash.rmdir()
+            return
+    shutil.rmtree(trash, ignore_errors=True)
+
+
+def _discard(out: Path, entries: list[Path]) -> None:
+    """Remove ``entries`` of ``out``: moved into one folder in one step each, then deleted."""
+    trash = Path(tempfile.mkdtemp(prefix=_DISCARDED, dir=out))
+    for entry in entries:
+        os.rename(entry, trash / entry.name)
+    shutil.rmtree(trash, ignore_errors=True)
+
+
+def _restore(out: Path, staging: Path) -> None:
+    """Put back into ``out`` what a parking that did not finish had moved into ``staging``."""
+    for entry in list(staging.iterdir()):
+        if not os.path.lexists(out / entry.name):
+            os.rename(entry, out / entry.name)
+    with suppress(OSError):
+        staging.rmdir()
+
+
+def _recover(out: Path) -> None:
+    """Finish what a killed process left half done in ``out``: an earlier sweep it was parking
+    goes back where it was (it is parked again, whole, if this run starts afresh), entries it was
+    discarding are removed."""
+    if not out.is_dir():
+        return
+    for leftover in out.glob(f"{_PARKING}*"):
+        if leftover.is_dir() and not leftover.is_symlink():
+            _restore(out, leftover)
+    for leftover in out.glob(f"{_DISCARDED}*"):
+        if leftover.is_dir() and not leftover.is_symlink():
+            shutil.rmtree(leftover, ignore_errors=True)
 
 
 def _changed_files(previous: Any, current: dict[str, str]) -> list[str]:
@@ -237,6 +343,7 @@ def gather(out: Path, case_ids: Iterable[str] | None = None, parameters: Iterabl
                 if pd.api.types.is_object_dtype(frame[column]):
                     frame[column] = frame[column].map(lambda v: v if v is None or v != v else _text(v))
             frame.to_parquet(temporary, index=False)
+        os.chmod(temporary, 0o644)  # as every other output (mkstemp makes it 0600)
         os.replace(temporary, out / RESULTS)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

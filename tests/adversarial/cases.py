@@ -636,7 +636,8 @@ def option_attacks() -> list[Attack]:
     add("validate-ok", list(VALIDATE), codes=OK, expect=("valid",))
     add("validate-non-utf8-name", _non_utf8_name, codes=OK, expect=("valid",))
     add("validate-non-utf8-name-process", _non_utf8_name, codes=OK, process=True)
-    add("solve-export-overwrite", _export_overwrite, codes=OK, targets=("model.mps",), slow=True)
+    add("solve-export-over-a-users-file", _export_overwrite, targets=("model.mps",), expect=("not a model file",))
+    add("solve-export-over-an-export", _export_over_export, codes=OK, targets=("model.mps",), slow=True)
     add(
         "solve-export-upper-suffix",
         ["solve", SCENARIO, *FAST_SOLVE, "--export-model", "M.MPS"],
@@ -696,6 +697,11 @@ def _is_mps(name: str) -> Callable[[Path, dict], None]:
 
 def _export_overwrite(work: Path) -> list[str]:
     (work / "model.mps").write_text("old")
+    return ["solve", SCENARIO, *FAST_SOLVE, "--export-model", "model.mps"]
+
+
+def _export_over_export(work: Path) -> list[str]:
+    (work / "model.mps").write_text("NAME\nROWS\n N  obj\nENDATA\n")
     return ["solve", SCENARIO, *FAST_SOLVE, "--export-model", "model.mps"]
 
 
@@ -1303,9 +1309,18 @@ def sweep_attacks() -> list[Attack]:
         codes=OK,
         targets=("o",),
         slow=True,
-        check=lambda w, r: _assert(not (w / "o" / "cases" / "zzz.json").exists(), "old case files kept"),
+        check=_started_afresh,
     )
     return attacks
+
+
+def _started_afresh(work: Path, reply: dict) -> None:
+    """A rerun without --resume that completes: the earlier sweep was parked, not mixed in, and
+    dropped once every case of the new run was recorded."""
+    out = work / "o"
+    _assert(not (out / "cases" / "zzz.json").exists(), "old case files mixed into the new sweep")
+    _assert(not (out / ".aidc-earlier-sweep").exists(), "earlier sweep kept after the rerun completed")
+    _results_readable(3)(work, reply)
 
 
 def _assert(condition: bool, message: str) -> None:
