@@ -133,7 +133,8 @@ def open_executor(workers: int | None, scheduler: str | None) -> Iterator[tuple[
             client.close()
         return
     context = multiprocessing.get_context("forkserver")  # workers fork from a clean process
-    context.set_forkserver_preload(["aidc.optimizer.sweep.worker"])  # that imported Pyomo once
+    # that imported Pyomo once, deaf to Ctrl-C first (the main process stops the pool)
+    context.set_forkserver_preload(["aidc.optimizer.forkserver_quiet", "aidc.optimizer.sweep.worker"])
     count = workers or os.cpu_count() or 1
     executor = ProcessPoolExecutor(
         max_workers=count, mp_context=context, initializer=start_worker, initargs=(os.getpid(),)
