@@ -407,7 +407,7 @@ class Override(BaseModel):
     catalog: str
     where: dict[str, str | int | float | bool] = Field(default_factory=dict)
     set: dict[str, str | int | float | bool] = Field(default_factory=dict)
-    scale: dict[str, float] = Field(default_factory=dict)
+    scale: dict[str, Number] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _does_something(self) -> Override:

@@ -143,3 +143,14 @@ def test_representative_days_without_hourly_series_and_a_repeated_extreme_day_ar
     spec["config"]["extreme_days"] = ["hottest", "hottest"]
     text = refused(write_scenario(tmp_path / "extreme", spec))
     assert "field 'extreme_days'" in text and "at most once" in text
+
+
+def test_yes_or_no_as_a_scale_factor_and_spaces_in_on_site_options_are_refused(tmp_path):
+    spec = micro()
+    spec["config"]["overrides"] = [{"catalog": "accelerators", "scale": {"price_usd_per_accel": False}}]
+    text = refused(write_scenario(tmp_path / "scale", spec))
+    assert "overrides" in text and "YAML reads yes/no/on/off as true/false" in text
+    scenario = shipped_copy(tmp_path / "onsite", "baseline")
+    edit(tmp_path / "onsite" / "catalogs" / "sites.csv", ",li-ion-4h;", ",li-ion-4h; ")
+    text = refused(scenario)
+    assert "field 'onsite_options': unknown technology(s)" in text

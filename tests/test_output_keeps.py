@@ -73,14 +73,37 @@ def test_export_model_replaces_an_earlier_export_but_never_another_file(tmp_path
     mine.write_text("precious")
     with pytest.raises(OutputError, match="not a model file aidc exported"):
         check_file_target(mine, (".lp", ".mps"))
-    mine.write_text("\\ File written by HiGHS .lp file handler\nmin\nend\n")
+    mine.write_text("\\ File written by HiGHS .lp file handler\nmin\nend\n")  # HiGHS's, not aidc's
+    with pytest.raises(OutputError):
+        check_file_target(mine, (".lp", ".mps"))
+    mine.write_text("\\ Exported by aidc\n\\ File written by HiGHS .lp file handler\nmin\nend\n")
     assert check_file_target(mine, (".lp", ".mps")) == mine.resolve()
     mps = tmp_path / "model.mps"
-    mps.write_text("NAME\nROWS\nENDATA\n")
-    assert check_file_target(mps, (".lp", ".mps")) == mps.resolve()
-    mps.write_text("NAME\nROWS\n")  # cut short: not a whole export
+    mps.write_text("NAME  users_model\nROWS\nENDATA\n")  # the user's own MPS model
     with pytest.raises(OutputError):
         check_file_target(mps, (".lp", ".mps"))
+    mps.write_text("* Exported by aidc\nNAME\nROWS\nENDATA\n")
+    assert check_file_target(mps, (".lp", ".mps")) == mps.resolve()
+
+
+def test_an_export_starts_with_aidcs_line_and_is_still_read_by_highs(tmp_path):
+    import highspy
+
+    from aidc.optimizer.inputs.loading import load_scenario
+    from aidc.optimizer.planner.planner import Planner
+    from tests.factory import micro, write_scenario
+
+    planner = Planner(load_scenario(write_scenario(tmp_path, micro())))
+    for name in ("m.mps", "m.lp"):
+        planner.export_model(tmp_path / name)
+        assert (
+            (tmp_path / name).read_bytes().startswith(b"* Exported by aidc" if name.endswith("mps") else b"\\ Exported")
+        )
+        highs = highspy.Highs()
+        highs.setOptionValue("output_flag", False)
+        assert highs.readModel(str(tmp_path / name)) == highspy.HighsStatus.kOk
+        assert highs.getNumCol() == len(planner.session.columns)
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".m.")) == []  # no temporary left
 
 
 def test_a_target_name_with_glob_characters_leaves_other_writers_staging_folders_alone(tmp_path):
@@ -146,3 +169,41 @@ def test_a_table_cut_short_in_a_run_folder_is_refused_by_report_and_compare(tmp_
     with pytest.raises(InputError) as refused:
         load_run(run)
     assert "capacity, field 'rows': holds 1 rows where aidc wrote 3" in refused.value.render()
+
+
+def test_a_copy_of_an_aidc_folder_or_a_link_inside_a_run_is_the_users(tmp_path):
+    target = tmp_path / "run"
+    write_run(target, {"summary.json": "{}"})
+    write_run(tmp_path / "other", {"summary.json": "{}", "notes.txt": "edited"})
+    import shutil
+
+    shutil.copytree(tmp_path / "other", target / "backup-of-other")
+    (target / "link").symlink_to(tmp_path / "other")
+    assert foreign_entries(target)[:2] == ["backup-of-other", "backup-of-other/.aidc-folder"]
+    assert "link" in foreign_entries(target)
+    with pytest.raises(OutputError):
+        write_run(target, {"summary.json": "{}"})
+    assert (tmp_path / "other" / "notes.txt").read_text() == "edited"
+
+
+def test_an_aidc_folder_inside_another_lists_its_own_contents_when_replaced_on_its_own(tmp_path):
+    """An alternatives folder holds a run folder per plan: `aidc solve --out D/optimum` later must
+    not delete a file the user put in D/optimum."""
+    from aidc.optimizer.results.output_target import write_marker
+
+    outer = tmp_path / "alternatives"
+    with claimed_folder(outer, "alternatives") as staging:
+        (staging / "optimum").mkdir()
+        (staging / "optimum" / "summary.json").write_text("{}")
+        write_marker(staging / "optimum", "run")  # as a plan folder is marked, without a list
+    (outer / "optimum" / "notes.txt").write_text("mine")
+    assert foreign_entries(outer / "optimum") == ["notes.txt"]
+    assert foreign_entries(outer) == ["optimum/notes.txt"]
+
+
+def test_a_folder_with_many_files_is_still_recognised_and_replaced(tmp_path):
+    target = tmp_path / "run"
+    write_run(target, {f"table_{i:04d}.csv": "x\n" for i in range(600)})  # a marker of ~10 kB
+    assert (target / MARKER).stat().st_size > 4096 and folder_kind(target) == "run"
+    write_run(target, {"summary.json": "{}"})
+    assert sorted(os.listdir(target)) == [MARKER, "summary.json"]

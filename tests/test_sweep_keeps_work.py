@@ -209,3 +209,21 @@ def test_a_parking_cut_short_is_put_back_whole(tmp_path):
     }
     assert sorted(path.name for path in out.iterdir()) == sorted([MARKER, PARKED, MANIFEST, CASES, "notes.txt"])
     assert json.loads((out / MANIFEST).read_text())["name"] == "new" and not recorded(out)
+
+
+def test_a_parked_sweep_holding_the_users_files_is_not_removed(tmp_path):
+    from aidc.optimizer.sweep import store
+
+    parked = tmp_path / store.PARKED
+    (parked / "cases").mkdir(parents=True)
+    (parked / "cases" / "0123456789ab.json").write_text("{}")
+    (parked / "tables" / "0123456789ab").mkdir(parents=True)
+    (parked / "results.parquet").write_bytes(b"")
+    assert store.user_files(parked) == []
+    (parked / "cases" / "my-notes.txt").write_text("mine")
+    assert store.user_files(parked) == ["cases/my-notes.txt"]
+    store.drop_parked(tmp_path)
+    assert (parked / "cases" / "my-notes.txt").read_text() == "mine"
+    (parked / "cases" / "my-notes.txt").unlink()
+    store.drop_parked(tmp_path)
+    assert not parked.exists()

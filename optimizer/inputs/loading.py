@@ -383,9 +383,9 @@ def _listed_references(
     known = set(tables[target][target_column])
     issues = []
     for index, value in tables[catalog][column].items():
-        if not isinstance(value, str) or value.strip() == "*":
+        if not isinstance(value, str) or value == "*":
             continue
-        unknown = [item for item in value.split(";") if item.strip() and item.strip() not in known]
+        unknown = [item for item in value.split(";") if item and item not in known]  # as the model reads it
         if unknown:
             issues.append(
                 InputIssue(

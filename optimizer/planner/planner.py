@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -99,16 +97,7 @@ class Planner:
         """Write the exact model handed to the solver (``.mps`` or ``.lp``), with Pyomo's variable
         and constraint names unless ``names`` is false (naming costs a few microseconds per column).
         The file is written beside ``path`` and renamed into place: it is complete or absent."""
-        path = Path(path)
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix.lower(), dir=path.parent)
-        os.close(handle)
-        try:
-            self.session.export(Path(temporary), names=names)
-            os.chmod(temporary, 0o644)
-            os.replace(temporary, path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        self.session.export(Path(path), names=names)
 
     def has_integers(self) -> bool:
         return any(not var.is_continuous() for name in INTEGER_VARIABLES for var in getattr(self.model, name).values())

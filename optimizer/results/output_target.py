@@ -29,8 +29,10 @@ from pathlib import Path
 
 from aidc.optimizer.errors import EXIT_INVALID_INPUT, EXIT_WRITE_FAILED, OutputError
 from aidc.optimizer.results.atomic import deferred_interrupts, exchange, move_into_place, write_text_atomic
+from aidc.optimizer.solve.session import EXPORT_HEADER
 
 MARKER = ".aidc-folder"
+MAX_MARKER_BYTES = 16 * 2**20  # a marker lists what aidc wrote: a few kB, a large programme more
 KINDS = ("run", "report", "comparison", "sweep", "scenario", "alternatives")
 WRITTEN: list[Path] = []
 """Targets this process has written (or is writing into, for live folders), for the message of an
@@ -41,7 +43,7 @@ def folder_kind(folder: Path) -> str | None:
     """The kind an aidc marker gives ``folder``, or None if it has no (valid) marker."""
     marker = folder / MARKER
     try:  # a regular, small file only: a FIFO or a device would block or never end
-        if not marker.is_file() or marker.stat().st_size > 4096:
+        if not marker.is_file() or marker.stat().st_size > MAX_MARKER_BYTES:
             return None
         data = json.loads(marker.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -82,8 +84,13 @@ def foreign_entries(folder: Path) -> list[str]:
     if not isinstance(contents, list):
         return []
     written = {str(entry) for entry in contents} | {MARKER}
-    nested = [  # aidc folders of their own inside (a report beside its run): aidc wrote them too
-        entry for entry in _entries(folder) if entry not in written and folder_kind(folder / entry) is not None
+    nested = [  # a report written into its run folder (`aidc report RUN`), checked by its own list
+        entry
+        for entry in _entries(folder)
+        if entry not in written
+        and folder_kind(folder / entry) == "report"
+        and not (folder / entry).is_symlink()
+        and _lists_contents(folder / entry)
     ]
     nested = [n for n in nested if not any(n.startswith(m + os.sep) for m in nested)]  # the outermost
     own = [
@@ -92,6 +99,25 @@ def foreign_entries(folder: Path) -> list[str]:
         if entry not in written and not any(entry == n or entry.startswith(n + os.sep) for n in nested)
     ]
     return own + [os.path.join(n, entry) for n in nested for entry in foreign_entries(folder / n)]
+
+
+def _lists_contents(folder: Path) -> bool:
+    try:
+        data = json.loads((folder / MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(data, dict) and isinstance(data.get("contents"), list)
+
+
+def _mark_contents(staging: Path, kind: str) -> None:
+    """Mark the finished ``staging`` folder with what it holds, and every aidc folder inside it
+    (an alternative's plan, an outcome's run) with what that one holds, so that each can later be
+    told apart from files the user adds, also when it is replaced on its own."""
+    for root, _, files in os.walk(staging):
+        if MARKER in files and Path(root) != staging:
+            nested = Path(root)
+            write_marker(nested, folder_kind(nested) or "run", [e for e in _entries(nested) if e != MARKER])
+    write_marker(staging, kind, _entries(staging))
 
 
 def _shown(entries: list[str]) -> str:
@@ -233,7 +259,7 @@ def claimed_folder(
             changed = _changed_meanwhile(target, kind, protect, replace)
             if changed:
                 with suppress(OSError):  # marked, so that report and compare read it
-                    write_marker(staging, kind, _entries(staging))
+                    _mark_contents(staging, kind)
                 kept = _keep_results(staging, target)
                 staging = None
                 raise OutputError(
@@ -241,7 +267,7 @@ def claimed_folder(
                     EXIT_WRITE_FAILED,
                 )
             try:
-                write_marker(staging, kind, _entries(staging))
+                _mark_contents(staging, kind)
                 if target.exists():
                     _same_owner_and_mode(staging, target)
                     exchange(staging, target)
@@ -329,19 +355,14 @@ def claimed_live_folder(target: str | Path, kind: str, *, protect: Iterable[Path
 
 
 def _is_model_export(path: Path) -> bool:
-    """True if ``path`` is a model file as aidc exports them (HiGHS's LP header, or an MPS file from
-    NAME to ENDATA): only such a file is replaced by a new export."""
+    """True if ``path`` starts with the line aidc writes first in every model export: only such a
+    file is replaced by a new export."""
+    header = EXPORT_HEADER.get(path.suffix.lower(), b"")
     try:
         with open(path, "rb") as stream:
-            head = stream.read(64)
-            stream.seek(0, 2)
-            stream.seek(max(0, stream.tell() - 64))
-            tail = stream.read().rstrip()
+            return bool(header) and stream.read(len(header)) == header
     except OSError:
         return False
-    if path.suffix.lower() == ".lp":
-        return head.startswith(b"\\ File written by HiGHS")
-    return head.startswith(b"NAME") and tail.endswith(b"ENDATA")
 
 
 def check_file_target(

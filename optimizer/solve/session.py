@@ -11,7 +11,10 @@ only the hooks that talk to its solver (``_load``, ``_set_column_bounds``, ``_se
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import tempfile
 import time
 from abc import ABC, abstractmethod
 from pathlib import Path
@@ -26,6 +29,18 @@ from aidc.optimizer.solve.outcome import SolveOptions, SolveOutcome
 from aidc.optimizer.solve.progress import Progress, SilentProgress
 
 EXPORT_SUFFIXES = (".mps", ".lp")
+EXPORT_HEADER = {".mps": b"* Exported by aidc\n", ".lp": b"\\ Exported by aidc\n"}
+"""The first line of every model file aidc exports (a comment in each format): only a file that
+starts with it is replaced by a new export."""
+
+
+def _temporary_beside(path: Path) -> Path:
+    """A new empty file in ``path``'s folder, hidden, with ``path``'s suffix (HiGHS writes by suffix)."""
+    handle, name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix.lower(), dir=path.parent)
+    os.close(handle)
+    return Path(name)
+
+
 _NOT_LP_NAME = re.compile(r"[^A-Za-z0-9_(),.]")  # the LP format's names: no brackets, spaces, +, -, :
 
 
@@ -168,19 +183,32 @@ class MatrixSession(ABC):
     def export(self, path: Path, names: bool = True) -> None:
         """Write the model handed to the solver (MPS or LP by suffix), with Pyomo's names for
         columns and rows unless ``names`` is false: in MPS with spaces replaced by underscores;
-        in LP, whose names cannot hold brackets or operators, ``x[a,b-c]`` is written ``x(a,b_c)``."""
+        in LP, whose names cannot hold brackets or operators, ``x[a,b-c]`` is written ``x(a,b_c)``.
+        The file starts with a comment line (:data:`EXPORT_HEADER`) that tells an aidc export
+        from any other file, and is written beside ``path`` and renamed into place."""
         path = Path(path)
         suffix = path.suffix.lower()
         if suffix not in EXPORT_SUFFIXES:
             raise SolveError(f"{path}: expected a .mps or .lp file name", EXIT_INVALID_INPUT)
         self.update()
-        if not names:
-            self._write(path, None, None)
-            return
-        columns = [var.name for var in self.columns]
-        rows = [con.name for con in self.rows]
-        clean = _lp_names if suffix == ".lp" else _mps_names
-        self._write(path, clean(columns), clean(rows))
+        solver_file = _temporary_beside(path)
+        final = _temporary_beside(path)
+        try:
+            if names:
+                clean = _lp_names if suffix == ".lp" else _mps_names
+                self._write(solver_file, clean([var.name for var in self.columns]), clean([c.name for c in self.rows]))
+            else:
+                self._write(solver_file, None, None)
+            with open(final, "wb") as target, open(solver_file, "rb") as source:
+                target.write(EXPORT_HEADER[suffix])
+                shutil.copyfileobj(source, target, 1 << 20)
+                target.flush()
+                os.fsync(target.fileno())
+            os.chmod(final, 0o644)
+            os.replace(final, path)
+        finally:
+            for leftover in (solver_file, final):
+                leftover.unlink(missing_ok=True)
 
     # ----- hooks --------------------------------------------------------------------------
     @abstractmethod

@@ -66,7 +66,10 @@ class SweepReport:
 
 
 def kept_earlier(folder: Path) -> str:
-    """What a sweep that has not completed says about the sweep its folder held before."""
+    """What a sweep says about the sweep its folder held before, while it is kept."""
+    mine = store.user_files(folder)
+    if mine:
+        return f"the sweep this folder held before is kept in {folder}: it holds files aidc did not write ({mine[0]})"
     return f"the sweep this folder held before is kept in {folder} (removed when this one completes)"
 
 

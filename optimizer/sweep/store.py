@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterable
@@ -126,7 +127,7 @@ def drop_parked(out: Path) -> None:
     the way in one step, then deleted, so an interruption never leaves half an earlier sweep.
     If it cannot be renamed it stays where it is (and :func:`parked` still names it)."""
     folder = parked(out)
-    if folder is None:
+    if folder is None or user_files(folder):  # the user's own files in it: it stays, named
         return
     with deferred_interrupts():
         try:
@@ -140,6 +141,32 @@ def drop_parked(out: Path) -> None:
                 trash.rmdir()
             return
     shutil.rmtree(trash, ignore_errors=True)
+
+
+_CASE_FILE = re.compile(r"^\.?[0-9a-f]{12}\.json(\..*)?$")  # a case file, or its temporary file
+_CASE_TABLES = re.compile(r"^\.?[0-9a-f]{12}(\..*)?$")  # a case's table folder, or its staging
+
+
+def user_files(sweep: Path) -> list[str]:
+    """Entries of a (parked) sweep folder that aidc does not write there: the user's own, never
+    removed with it."""
+    found = []
+    for entry in _entries_below(sweep):
+        parts = entry.relative_to(sweep).parts
+        if parts[0] in OUTPUTS and len(parts) == 1:
+            continue
+        if parts[0] == CASES and (len(parts) == 1 or (len(parts) == 2 and _CASE_FILE.match(parts[1]))):
+            continue
+        if parts[0] == TABLES and (len(parts) == 1 or _CASE_TABLES.match(parts[1])):
+            continue
+        if len(parts) == 1 and parts[0].startswith(tuple(f".{name}." for name in OUTPUTS)):
+            continue
+        found.append(str(entry.relative_to(sweep)))
+    return found
+
+
+def _entries_below(folder: Path) -> list[Path]:
+    return [Path(root) / name for root, folders, files in os.walk(folder) for name in folders + files]
 
 
 def _discard(out: Path, entries: list[Path]) -> None:

@@ -30,8 +30,15 @@ from typing import Any
 import pandas as pd
 
 from aidc.models.inputs import ScenarioInputs
-from aidc.optimizer.errors import EXIT_INVALID_INPUT, EXIT_NO_SOLUTION, InputError, InputIssue, SolveError
-from aidc.optimizer.solve import Progress, SilentProgress, SolveOptions
+from aidc.optimizer.errors import (
+    EXIT_INTERRUPTED,
+    EXIT_INVALID_INPUT,
+    EXIT_NO_SOLUTION,
+    InputError,
+    InputIssue,
+    SolveError,
+)
+from aidc.optimizer.solve import Progress, SilentProgress, SolveOptions, SolveStatus
 from aidc.optimizer.uncertainty.budget import TimeBudget, solve_count
 from aidc.optimizer.uncertainty.distribution import Distribution
 from aidc.optimizer.uncertainty.evaluation import OutcomeRun, OutcomeSolver
@@ -188,6 +195,8 @@ def _extensive_form(
     start = form.start_from(*seed) if seed is not None and options.relax != "all" else None
     solve_options = budget.share(options, weight=len(spec.outcomes)) if budget is not None else options
     result = form.solve(progress, start=start, options=solve_options)
+    if result.status == SolveStatus.INTERRUPTED:
+        raise SolveError("interrupted while solving the extensive form; nothing was written", EXIT_INTERRUPTED)
     if not result.status.has_plan:
         raise SolveError(f"the extensive form has no plan ({result.status})", EXIT_NO_SOLUTION)
     facts = {

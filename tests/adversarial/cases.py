@@ -701,7 +701,7 @@ def _export_overwrite(work: Path) -> list[str]:
 
 
 def _export_over_export(work: Path) -> list[str]:
-    (work / "model.mps").write_text("NAME\nROWS\n N  obj\nENDATA\n")
+    (work / "model.mps").write_text("* Exported by aidc\nNAME\nROWS\n N  obj\nENDATA\n")
     return ["solve", SCENARIO, *FAST_SOLVE, "--export-model", "model.mps"]
 
 
