@@ -689,7 +689,8 @@ def option_attacks() -> list[Attack]:
 
 def _is_mps(name: str) -> Callable[[Path, dict], None]:
     def check(work: Path, reply: dict) -> None:
-        assert (work / name).read_text().startswith("NAME"), "not an MPS file"
+        first, second = (work / name).read_text().splitlines()[:2]
+        assert first == "* Exported by aidc" and second.startswith("NAME"), "not an MPS file aidc exported"
         assert not [p for p in work.iterdir() if p.name.startswith(".")], "temporary files left"
 
     return check
@@ -1106,6 +1107,9 @@ def _many_sites(run: Path) -> None:
     row = frame.iloc[0] if len(frame) else None
     rows = [dict(row, site=f"s{i}") for i in range(5000)] if row is not None else []
     pd.DataFrame(rows, columns=frame.columns).to_csv(path, index=False)
+    counts = run / ".aidc-rows.json"  # consistent: a real plan that large, not a file cut short
+    if counts.exists():
+        counts.write_text(json.dumps(json.loads(counts.read_text()) | {"accelerators": len(rows)}))
 
 
 def _sparse(path: Path, size: int) -> None:
@@ -1315,11 +1319,11 @@ def sweep_attacks() -> list[Attack]:
 
 
 def _started_afresh(work: Path, reply: dict) -> None:
-    """A rerun without --resume that completes: the earlier sweep was parked, not mixed in, and
-    dropped once every case of the new run was recorded."""
+    """A rerun without --resume that completes: the earlier sweep was parked, not mixed in; it
+    holds a file aidc does not write (``cases/zzz.json``), so it is kept, with that file."""
     out = work / "o"
     _assert(not (out / "cases" / "zzz.json").exists(), "old case files mixed into the new sweep")
-    _assert(not (out / ".aidc-earlier-sweep").exists(), "earlier sweep kept after the rerun completed")
+    _assert((out / ".aidc-earlier-sweep" / "cases" / "zzz.json").exists(), "a file aidc did not write was removed")
     _results_readable(3)(work, reply)
 
 
