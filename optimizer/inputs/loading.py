@@ -249,17 +249,8 @@ def check_references(
     for catalog, column, target, target_column in REFERENCES:
         if catalog not in tables or target not in tables:
             continue
-        known = set(tables[target][target_column])
-        issues += _unknown_ids(
-            tables,
-            files,
-            lines,
-            catalog,
-            column,
-            known,
-            noun=target_column,
-            expected=f"one of {files[target]}",
-        )
+        known, expected = set(tables[target][target_column]), f"one of {files[target]}"
+        issues += _unknown_ids(tables, files, lines, catalog, column, known, noun=target_column, expected=expected)
     issues += _profile_references(tables, files, lines)
     issues += _allowed_accelerator_references(tables, files, lines)
     issues += _listed_references(tables, files, lines, "sites", "onsite_options", "onsite", "technology")
@@ -298,17 +289,9 @@ def _profile_references(
     profiles = tables.get("profiles", pd.DataFrame(columns=["profile", "slice"]))
     known = set(profiles["profile"]) | {"flat"}
     issues = []
+    expected = "'flat' or a profile in the profiles catalog"
     for catalog, column in (("workloads", "load_profile"), ("supply", "profile")):
-        issues += _unknown_ids(
-            tables,
-            files,
-            lines,
-            catalog,
-            column,
-            known,
-            noun="profile",
-            expected="'flat' or a profile in the profiles catalog",
-        )
+        issues += _unknown_ids(tables, files, lines, catalog, column, known, noun="profile", expected=expected)
     issues += _availability_issues(tables, files, lines)
     if not profiles.empty:
         slices = set((tables["slices"] if "slices" in tables else default_slices())["slice"])
@@ -411,16 +394,8 @@ def _sovereignty_references(
     }
     issues = []
     for column, names in known.items():
-        for index, value in tables["sovereignty"][column].items():
-            if value != "*" and value not in names:
-                issues.append(
-                    InputIssue(
-                        files["sovereignty"],
-                        row_place(lines, "sovereignty", index),
-                        column,
-                        f"unknown {column.replace('_', ' ')} {plain(value)}; expected '*' or one of {sorted(names)}",
-                    )
-                )
+        noun, expected = column.replace("_", " "), f"'*' or one of {sorted(names)}"
+        issues += _unknown_ids(tables, files, lines, "sovereignty", column, names | {"*"}, noun=noun, expected=expected)
     return issues
 
 
