@@ -84,20 +84,17 @@ def foreign_entries(folder: Path) -> list[str]:
     if not isinstance(contents, list):
         return []
     written = {str(entry) for entry in contents} | {MARKER}
+    unlisted = [entry for entry in _entries(folder) if entry not in written]  # one walk of the folder
     nested = [  # a report written into its run folder (`aidc report RUN`), checked by its own list
         entry
-        for entry in _entries(folder)
-        if entry not in written
+        for entry in unlisted
+        if folder_kind(folder / entry) == "report"
         and folder_kind(folder / entry) == "report"
         and not (folder / entry).is_symlink()
         and _lists_contents(folder / entry)
     ]
     nested = [n for n in nested if not any(n.startswith(m + os.sep) for m in nested)]  # the outermost
-    own = [
-        entry
-        for entry in _entries(folder)
-        if entry not in written and not any(entry == n or entry.startswith(n + os.sep) for n in nested)
-    ]
+    own = [entry for entry in unlisted if not any(entry == n or entry.startswith(n + os.sep) for n in nested)]
     return own + [os.path.join(n, entry) for n in nested for entry in foreign_entries(folder / n)]
 
 
